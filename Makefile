@@ -1,0 +1,130 @@
+# Flaxen: one Makefile tree, three toolchains (see docs and STYLE.md).
+#
+#   make run    install what is missing, build, demonstrate
+#   make check  install what is missing, build, run every test; last line "N passed, N failed"
+#   make bench  benchmarks (printed ratios, never pass/fail)
+#   make fuzz   long fuzzing runs (FUZZ_SECONDS=N each)
+#
+# Toolchains:
+#   host  - gcc with ASan/UBSan: unit tests, tools for policy authors, differential tests
+#   fuzz  - clang libFuzzer with ASan/UBSan
+#   hyp   - aarch64 freestanding EL2 image (arrives with the hypervisor core)
+#   guest - aarch64 freestanding EL1 test guests (arrives with the guest-test harness)
+
+BUILD ?= build
+Q ?= @
+export BUILD
+
+HOST_CC ?= gcc
+FUZZ_CC ?= clang
+WARN := -Wall -Wextra -Werror
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_CFLAGS := -std=c11 -O1 -g $(WARN) $(SAN) -D_DEFAULT_SOURCE
+HOST_LDFLAGS := $(SAN)
+# The security server must build with the compiler's freestanding headers only.
+FREESTANDING_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin -nostdinc \
+	-isystem $(shell $(HOST_CC) -print-file-name=include)
+
+SS_DIR := xsm/flask/ss
+SS_SRCS := $(sort $(wildcard $(SS_DIR)/*.c))
+SS_INC := -I$(SS_DIR) -I$(BUILD)/include
+
+DEPS_STAMP := $(BUILD)/.deps-checked
+
+.PHONY: all check run bench fuzz clean deps policy host-tools format-check static-check \
+	freestanding-check unit-tests
+
+all: policy host-tools
+
+deps:
+	$(Q)scripts/deps.sh
+
+include flask/policy/policy.mk
+
+# ---------------------------------------------------------------- host build
+HOST_OBJ := $(BUILD)/host/obj
+HOST_BIN := $(BUILD)/host/bin
+
+$(HOST_OBJ)/%.o: %.c $(FLASK_GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SS_INC) -MMD -MP -c $< -o $@
+
+$(HOST_OBJ)/gen/%.o: $(BUILD)/gen/%.c $(FLASK_GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SS_INC) -MMD -MP -c $< -o $@
+
+SS_HOST_OBJS := $(SS_SRCS:%.c=$(HOST_OBJ)/%.o) $(HOST_OBJ)/xen/arch/host/ss_host.o
+FLASK_NAMES_OBJ := $(HOST_OBJ)/gen/flask_names.o
+
+$(BUILD)/host/libss.a: $(SS_HOST_OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+FLASK_QUERY_SRCS := $(wildcard tools/flask/flask-query/*.c)
+$(HOST_BIN)/flask-query: $(FLASK_QUERY_SRCS:%.c=$(HOST_OBJ)/%.o) $(FLASK_NAMES_OBJ) $(BUILD)/host/libss.a
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+$(HOST_BIN)/sepol-ref: tests/policy/sepol_ref.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< /usr/lib/x86_64-linux-gnu/libsepol.a $(HOST_LDFLAGS)
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(HOST_BIN)/unit/%)
+$(HOST_BIN)/unit/%: $(HOST_OBJ)/tests/unit/%.o $(HOST_OBJ)/tests/unit/unit.o $(FLASK_NAMES_OBJ) $(BUILD)/host/libss.a
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
+host-tools: $(HOST_BIN)/flask-query
+
+-include $(shell find $(HOST_OBJ) -name '*.d' 2>/dev/null)
+
+# ---------------------------------------------------------------- fuzz build
+FUZZ_BIN := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=c11 -O1 -g $(WARN) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+$(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c $(SS_SRCS) xen/arch/host/ss_host.c $(FLASK_GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(SS_INC) -o $@ $< $(SS_SRCS) xen/arch/host/ss_host.c
+
+# ---------------------------------------------------------------- checks
+freestanding-check: $(FLASK_GEN_HEADERS)
+	@mkdir -p $(BUILD)/freestanding
+	$(Q)for f in $(SS_SRCS); do \
+		$(HOST_CC) $(FREESTANDING_CFLAGS) -I$(SS_DIR) -c $$f -o $(BUILD)/freestanding/$$(basename $$f .c).o \
+			|| exit 1; done
+
+C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format-check:
+	$(Q)scripts/check-format.sh $(C_SOURCES)
+
+static-check:
+	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppressions-list=scripts/cppcheck.supp -I$(SS_DIR) $(SS_DIR) tools/flask
+
+TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref \
+	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check
+	$(Q)tests/run.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory policy host-tools
+	$(Q)scripts/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory policy host-tools $(HOST_BIN)/sepol-ref $(HOST_BIN)/ss-bench
+	$(Q)tests/bench/run.sh
+
+$(HOST_BIN)/ss-bench: tests/bench/ss_bench.c $(SS_SRCS) xen/arch/host/ss_host.c $(FLASK_GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE $(SS_INC) -o $@ $< $(SS_SRCS) \
+		xen/arch/host/ss_host.c /usr/lib/x86_64-linux-gnu/libsepol.a
+
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory policy $(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
+	$(Q)for t in $(FUZZ_TARGETS); do tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || exit 1; done
+
+clean:
+	rm -rf $(BUILD)

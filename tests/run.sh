@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The test runner behind `make check`.
+#
+# Each suite is a command that prints one line per test:
+#   [test] PASS name
+#   [test] FAIL name: reason
+#   [test] SKIP name: reason
+# A suite that exits non-zero without reporting a failure counts as one failure, so a
+# crash can never look green. The last line is "N passed, N failed" (", N skipped").
+set -uo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+export BUILD
+
+suites=(
+    "format|scripts/check-format.sh --report"
+    "static|scripts/static-check.sh"
+)
+for bin in "$BUILD"/host/bin/unit/test_*; do
+    [ -x "$bin" ] && suites+=("unit:$(basename "$bin")|$bin")
+done
+suites+=(
+    "flask-query|tests/tools/flask_query.sh"
+    "differential|tests/policy/differential.sh"
+    "fuzz|tests/fuzz/smoke.sh"
+)
+
+passed=0 failed=0 skipped=0
+log_dir="$BUILD/test-logs"
+mkdir -p "$log_dir"
+for entry in "${suites[@]}"; do
+    name=${entry%%|*}
+    cmd=${entry#*|}
+    log="$log_dir/${name//[:\/]/_}.log"
+    echo "== $name"
+    $cmd >"$log" 2>&1
+    rc=$?
+    suite_failed=0
+    while IFS= read -r line; do
+        case "$line" in
+        "[test] PASS "*) passed=$((passed + 1)); echo "  $line" ;;
+        "[test] FAIL "*) failed=$((failed + 1)); suite_failed=1; echo "  $line" ;;
+        "[test] SKIP "*) skipped=$((skipped + 1)); echo "  $line" ;;
+        esac
+    done <"$log"
+    if [ $rc -ne 0 ] && [ $suite_failed -eq 0 ]; then
+        failed=$((failed + 1))
+        echo "  [test] FAIL $name: exited with status $rc without reporting a failure (log: $log)"
+        tail -5 "$log" | sed 's/^/    /'
+    fi
+done
+
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

@@ -1,0 +1,50 @@
+/*
+ * Access vector tables: the type enforcement rules of a policy, keyed by
+ * (source type, target type, class) with one entry per rule kind.
+ */
+#ifndef FLAXEN_SS_AVTAB_H
+#define FLAXEN_SS_AVTAB_H
+
+#include "reader.h"
+
+#define AVTAB_ALLOWED 0x0001
+#define AVTAB_AUDITALLOW 0x0002
+#define AVTAB_AUDITDENY 0x0004
+#define AVTAB_AV (AVTAB_ALLOWED | AVTAB_AUDITALLOW | AVTAB_AUDITDENY)
+#define AVTAB_TRANSITION 0x0010
+#define AVTAB_MEMBER 0x0020
+#define AVTAB_CHANGE 0x0040
+#define AVTAB_TYPE (AVTAB_TRANSITION | AVTAB_MEMBER | AVTAB_CHANGE)
+#define AVTAB_XPERMS 0x0700
+#define AVTAB_ENABLED 0x8000 /* a conditional rule that is in force */
+
+#define AVTAB_NONE UINT32_MAX
+
+struct avtab_entry {
+    uint16_t stype, ttype, tclass, specified;
+    uint32_t data;
+    uint32_t next; /* next entry in the same hash chain, or AVTAB_NONE */
+};
+
+struct avtab {
+    uint32_t count, capacity;
+    struct avtab_entry *entries;
+    uint32_t *slots; /* first entry of each chain */
+    uint32_t mask;
+};
+
+/* The most rules one table may hold. */
+#define AVTAB_MAX (1u << 22)
+
+int avtab_init(struct avtab *a, uint32_t capacity);
+void avtab_destroy(struct avtab *a);
+/* Appends an entry (the table must have room); returns its index. */
+uint32_t avtab_insert(struct avtab *a, uint16_t stype, uint16_t ttype, uint16_t tclass,
+                      uint16_t specified, uint32_t data);
+
+/* The first entry with this key (any kind), or AVTAB_NONE. */
+uint32_t avtab_find(const struct avtab *a, uint16_t stype, uint16_t ttype, uint16_t tclass);
+/* The next entry after `index` with the same key, or AVTAB_NONE. */
+uint32_t avtab_find_next(const struct avtab *a, uint32_t index);
+
+#endif
