@@ -27,7 +27,7 @@ FREESTANDING_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -fno-builtin -nostdin
 
 SS_DIR := xsm/flask/ss
 SS_SRCS := $(sort $(wildcard $(SS_DIR)/*.c))
-SS_INC := -I$(SS_DIR) -I$(BUILD)/include
+SS_INC := -I$(SS_DIR) -Ixsm/flask -I$(BUILD)/include
 
 DEPS_STAMP := $(BUILD)/.deps-checked
 
@@ -41,6 +41,25 @@ deps:
 
 include flask/policy/policy.mk
 
+# Feature policies written for the tests: definitions + one .conf each.
+TEST_POLICY_CONFS := $(wildcard tests/policy/policies/*.conf)
+TEST_POLICIES := $(foreach c,$(TEST_POLICY_CONFS),$(patsubst tests/policy/policies/%.conf,$(BUILD)/policy/tests/%,$(c)).30 \
+	$(patsubst tests/policy/policies/%.conf,$(BUILD)/policy/tests/%,$(c)).24)
+$(BUILD)/policy/tests/%.conf: tests/policy/policies/%.conf $(FLASK_DEFINITIONS)
+	@mkdir -p $(dir $@)
+	$(Q)cat $(FLASK_DEFINITIONS) $< > $@.tmp && mv -f $@.tmp $@
+$(BUILD)/policy/tests/%.30: $(BUILD)/policy/tests/%.conf
+	$(Q)$(CHECKPOLICY) -t Xen -c 30 $(if $(findstring mls,$*),-M) -o $@.tmp $< >$@.log 2>&1 \
+		|| { cat $@.log; rm -f $@.tmp; exit 1; }
+	$(Q)mv -f $@.tmp $@
+$(BUILD)/policy/tests/%.24: $(BUILD)/policy/tests/%.conf
+	$(Q)$(CHECKPOLICY) -t Xen -c 24 $(if $(findstring mls,$*),-M) -o $@.tmp $< >$@.log 2>&1 \
+		|| { cat $@.log; rm -f $@.tmp; exit 1; }
+	$(Q)mv -f $@.tmp $@
+
+policy: $(TEST_POLICIES)
+.SECONDARY: $(TEST_POLICIES:%.30=%.conf)
+
 # ---------------------------------------------------------------- host build
 HOST_OBJ := $(BUILD)/host/obj
 HOST_BIN := $(BUILD)/host/bin
@@ -53,7 +72,7 @@ $(HOST_OBJ)/gen/%.o: $(BUILD)/gen/%.c $(FLASK_GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) $(SS_INC) -MMD -MP -c $< -o $@
 
-SS_HOST_OBJS := $(SS_SRCS:%.c=$(HOST_OBJ)/%.o) $(HOST_OBJ)/xen/arch/host/ss_host.o
+SS_HOST_OBJS := $(SS_SRCS:%.c=$(HOST_OBJ)/%.o) $(HOST_OBJ)/xsm/flask/avc.o $(HOST_OBJ)/xen/arch/host/ss_host.o
 FLASK_NAMES_OBJ := $(HOST_OBJ)/gen/flask_names.o
 
 $(BUILD)/host/libss.a: $(SS_HOST_OBJS)

@@ -21,6 +21,7 @@ for bin in "$BUILD"/host/bin/unit/test_*; do
 done
 suites+=(
     "flask-query|tests/tools/flask_query.sh"
+    "conformance|tests/policy/conformance.sh"
     "differential|tests/policy/differential.sh"
     "fuzz|tests/fuzz/smoke.sh"
 )

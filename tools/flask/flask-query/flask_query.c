@@ -4,7 +4,7 @@
  *
  *   flask-query check POLICY
  *   flask-query query [-b NAME=0|1]... POLICY SCONTEXT TCONTEXT CLASS [PERM...]
- *   flask-query explain POLICY < denial-lines
+ *   flask-query explain [-b NAME=0|1]... POLICY < denial-lines
  *   flask-query enum [-b NAME=0|1]... POLICY
  *   flask-query enum-trans [-b NAME=0|1]... POLICY
  *   flask-query batch POLICY < queries
@@ -315,15 +315,16 @@ int fq_cmd_enum(int argc, char **argv, bool transitions)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: flask-query COMMAND ...\n"
-            "  check POLICY                      load, validate and summarise a policy\n"
-            "  query [-b NAME=0|1]... POLICY SCONTEXT TCONTEXT CLASS [PERM...]\n"
-            "                                    the decision per permission, and why\n"
-            "  explain POLICY < denials          why each AVC denial happened, and the fix\n"
-            "  enum [-b NAME=0|1]... POLICY      every (source, target, class) decision\n"
-            "  enum-trans [-b NAME=0|1]... POLICY  every computed create/member/change label\n"
-            "  batch POLICY < queries            answer av/create/member/change/ctx/bool lines\n");
+    fprintf(
+        stderr,
+        "usage: flask-query COMMAND ...\n"
+        "  check POLICY                      load, validate and summarise a policy\n"
+        "  query [-b NAME=0|1]... POLICY SCONTEXT TCONTEXT CLASS [PERM...]\n"
+        "                                    the decision per permission, and why\n"
+        "  explain [-b NAME=0|1]... POLICY < denials  why each AVC denial happened, and the fix\n"
+        "  enum [-b NAME=0|1]... POLICY      every (source, target, class) decision\n"
+        "  enum-trans [-b NAME=0|1]... POLICY  every computed create/member/change label\n"
+        "  batch POLICY < queries            answer av/create/member/change/ctx/bool lines\n");
 }
 
 int main(int argc, char **argv)

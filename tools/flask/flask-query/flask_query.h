@@ -31,6 +31,11 @@ unsigned fq_class_mask(const struct fq_session *fq, unsigned tclass);
 /* Prints "{ a b c }" for the bits of mask. */
 void fq_print_perms(FILE *out, const struct fq_session *fq, unsigned tclass, unsigned mask);
 
+struct policydb;
+struct constraint;
+/* The infix text of a constraint expression (free it). */
+char *fq_constraint_text(const struct policydb *p, const struct constraint *con);
+
 int fq_cmd_check(int argc, char **argv);
 int fq_cmd_enum(int argc, char **argv, bool transitions);
 int fq_cmd_batch(int argc, char **argv);

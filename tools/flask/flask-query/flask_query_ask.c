@@ -132,10 +132,13 @@ static void print_reasons(const struct fq_session *fq, unsigned tclass, unsigned
         printf("  %s: denied, ", name);
         if (why->te_denied & bit)
             puts("no allow rule grants it");
-        else if (why->constraint_denied & bit)
-            printf("constraint #%u of class %s fails\n", why->constraint_index[b] + 1,
-                   ss_class_name(fq->server, tclass));
-        else if (why->rbac_denied & bit)
+        else if (why->constraint_denied & bit) {
+            char *text = fq_constraint_text(
+                fq->policy, &fq->policy->classes[tclass - 1].constraints[why->constraint_index[b]]);
+            printf("constraint #%u of class %s fails: %s\n", why->constraint_index[b] + 1,
+                   ss_class_name(fq->server, tclass), text);
+            free(text);
+        } else if (why->rbac_denied & bit)
             puts("role change without a role allow rule");
         else if (why->bounds_denied & bit)
             puts("beyond what the bounding (parent) type may do");

@@ -140,10 +140,14 @@ static void explain_one(struct fq_session *fq, const struct denial *d)
     }
     for (unsigned b = 0; b < 32; b++) {
         if ((denied & why.constraint_denied) & (1u << b)) {
-            printf("  reason: %s is refused by constraint #%u of class %s (%s); an allow rule "
-                   "cannot fix it: change the labels or the constraint\n",
+            const struct class_datum *cls = &fq->policy->classes[tclass - 1];
+            char *text = fq_constraint_text(fq->policy, &cls->constraints[why.constraint_index[b]]);
+
+            printf("  reason: %s is refused by constraint #%u of class %s: %s\n"
+                   "  fix: an allow rule cannot help; change the labels or the constraint\n",
                    ss_perm_name(fq->server, tclass, b), why.constraint_index[b] + 1, d->tclass,
-                   fq->policy->mls ? "constrain or mlsconstrain" : "constrain");
+                   text);
+            free(text);
         }
     }
     if (denied & why.rbac_denied)
@@ -159,14 +163,28 @@ int fq_cmd_explain(int argc, char **argv)
 {
     struct fq_session fq;
     char line[4096];
-    int seen = 0;
+    int seen = 0, first = 0, nbools = 0;
+    char **bools = calloc((size_t)argc + 1, sizeof(char *));
 
-    if (argc != 1) {
-        fprintf(stderr, "usage: flask-query explain POLICY < denial-lines\n");
+    while (first + 1 < argc && !strcmp(argv[first], "-b")) {
+        bools[nbools++] = argv[first + 1];
+        first += 2;
+    }
+    if (argc - first != 1) {
+        fprintf(stderr, "usage: flask-query explain [-b NAME=0|1]... POLICY < denial-lines\n");
+        free(bools);
         return FQ_EXIT_USAGE;
     }
-    if (!fq_load(&fq, argv[0]))
+    if (!fq_load(&fq, argv[first])) {
+        free(bools);
         return FQ_EXIT_USAGE;
+    }
+    if (!fq_apply_bools(&fq, bools, nbools)) {
+        free(bools);
+        fq_unload(&fq);
+        return FQ_EXIT_USAGE;
+    }
+    free(bools);
     while (fgets(line, sizeof(line), stdin)) {
         struct denial d;
 

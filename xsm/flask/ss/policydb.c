@@ -413,7 +413,8 @@ int policydb_read_symbols(struct policydb *p, struct reader *r)
             rc = sym_readers[kind](p, r);
         if (rc)
             return rc;
-        for (uint32_t v = 1; v <= w[0]; v++) {
+        /* Sensitivity and category aliases take values of their own that carry no name. */
+        for (uint32_t v = 1; kind != SYM_LEVELS && kind != SYM_CATS && v <= w[0]; v++) {
             if (!symtab_name(&p->symtab[kind], v))
                 return reader_fail(r, "value %u has no name", v);
         }

@@ -15,7 +15,7 @@ int policydb_check_bitmap(struct reader *r, const struct ebitmap *e, uint32_t li
 
 bool policydb_level_is_valid(const struct policydb *p, const struct mls_level *l)
 {
-    if (l->sens < 1 || l->sens > p->symtab[SYM_LEVELS].nprim)
+    if (!policydb_name(p, SYM_LEVELS, l->sens))
         return false;
     return ebitmap_contains(&p->levels[l->sens - 1].level.cat, &l->cat);
 }
@@ -145,9 +145,14 @@ static int validate_users_levels(struct policydb *p, struct reader *r)
 
     r->what = "sensitivities";
     for (uint32_t v = 0; v < p->symtab[SYM_LEVELS].nprim; v++) {
-        if (policydb_check_bitmap(r, &p->levels[v].level.cat, p->symtab[SYM_CATS].nprim,
-                                  "sensitivity categories"))
-            return -SS_EINVAL;
+        uint32_t cat;
+
+        ebitmap_for_each(&p->levels[v].level.cat, cat)
+        {
+            if (!policydb_name(p, SYM_CATS, cat + 1))
+                return reader_fail(r, "sensitivity %u allows category %u, which has no name", v + 1,
+                                   cat + 1);
+        }
     }
     if (p->mls && !p->symtab[SYM_LEVELS].nprim)
         return reader_fail(r, "MLS policy without sensitivities");

@@ -41,7 +41,7 @@ static int take(struct reader *r, size_t n, const uint8_t **p)
 
 int reader_u16(struct reader *r, uint16_t *out)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
 
     if (take(r, 2, &p))
         return -SS_EINVAL;
@@ -51,7 +51,7 @@ int reader_u16(struct reader *r, uint16_t *out)
 
 int reader_u32(struct reader *r, uint32_t *out)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
 
     if (take(r, 4, &p))
         return -SS_EINVAL;
@@ -80,7 +80,7 @@ int reader_u32s(struct reader *r, uint32_t *out, size_t count)
 
 int reader_string(struct reader *r, uint32_t len, char **out)
 {
-    const uint8_t *p;
+    const uint8_t *p = NULL;
     char *s;
 
     *out = NULL;

@@ -124,7 +124,7 @@ bool ss_constraint_holds(const struct policydb *p, const struct constraint *con,
                          const struct context *sc, const struct context *tc,
                          const struct context *xc)
 {
-    bool stack[CEXPR_MAXDEPTH];
+    bool stack[CEXPR_MAXDEPTH] = {false};
     int sp = -1;
 
     for (uint32_t i = 0; i < con->nexpr; i++) {
