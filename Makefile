@@ -108,8 +108,8 @@ $(FUZZ_BIN)/fuzz_%: tests/fuzz/fuzz_%.c $(SS_SRCS) xen/arch/host/ss_host.c $(FLA
 # ---------------------------------------------------------------- checks
 freestanding-check: $(FLASK_GEN_HEADERS)
 	@mkdir -p $(BUILD)/freestanding
-	$(Q)for f in $(SS_SRCS); do \
-		$(HOST_CC) $(FREESTANDING_CFLAGS) -I$(SS_DIR) -c $$f -o $(BUILD)/freestanding/$$(basename $$f .c).o \
+	$(Q)for f in $(SS_SRCS) xsm/flask/avc.c; do \
+		$(HOST_CC) $(FREESTANDING_CFLAGS) -I$(SS_DIR) -Ixsm/flask -c $$f -o $(BUILD)/freestanding/$$(basename $$f .c).o \
 			|| exit 1; done
 
 C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
@@ -132,13 +132,20 @@ run: deps
 	$(Q)scripts/demo.sh
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory policy host-tools $(HOST_BIN)/sepol-ref $(HOST_BIN)/ss-bench
+	$(Q)$(MAKE) --no-print-directory policy $(HOST_BIN)/ss-bench $(HOST_BIN)/sepol-bench $(HOST_BIN)/avc-hit
 	$(Q)tests/bench/run.sh
 
+# Benchmarks build without sanitizers, -O2, ours and libsepol's in separate programs.
+BENCH_CFLAGS := -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE $(SS_INC) -Ixsm/flask
 $(HOST_BIN)/ss-bench: tests/bench/ss_bench.c $(SS_SRCS) xen/arch/host/ss_host.c $(FLASK_GEN_HEADERS)
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE $(SS_INC) -o $@ $< $(SS_SRCS) \
-		xen/arch/host/ss_host.c /usr/lib/x86_64-linux-gnu/libsepol.a
+	$(Q)$(HOST_CC) $(BENCH_CFLAGS) -o $@ $< $(SS_SRCS) xen/arch/host/ss_host.c
+$(HOST_BIN)/avc-hit: tests/bench/avc_hit.c $(SS_SRCS) xsm/flask/avc.c xen/arch/host/ss_host.c $(FLASK_GEN_HEADERS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(BENCH_CFLAGS) -o $@ $< $(SS_SRCS) xsm/flask/avc.c xen/arch/host/ss_host.c
+$(HOST_BIN)/sepol-bench: tests/bench/sepol_bench.c
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) -std=c11 -O2 $(WARN) -o $@ $< /usr/lib/x86_64-linux-gnu/libsepol.a
 
 FUZZ_SECONDS ?= 300
 fuzz: deps

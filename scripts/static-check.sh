@@ -7,7 +7,7 @@ BUILD=${BUILD:-build}
 out=$(cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
     --std=c11 --inline-suppr --suppressions-list=scripts/cppcheck.supp \
     -I xsm/flask/ss -I "$BUILD/include" -D__GNUC__ \
-    xsm/flask/ss xen/arch/host tools/flask 2>&1)
+    xsm/flask xen/arch/host tools/flask 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then
     echo "[test] PASS cppcheck"

@@ -79,6 +79,7 @@ struct avc_node {
 
 struct avc {
     struct ss_server *ss;
+    const uint32_t *ss_seqno; /* the server's sequence number, read on every lookup */
     bool enforcing;
     uint32_t seqno; /* the policy sequence number every entry was computed under */
     uint32_t entries;

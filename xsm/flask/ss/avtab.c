@@ -38,6 +38,8 @@ void avtab_destroy(struct avtab *a)
 {
     ss_free(a->entries);
     ss_free(a->slots);
+    ss_free(a->by_source);
+    ss_free(a->order);
     ss_memset(a, 0, sizeof(*a));
 }
 
@@ -83,4 +85,37 @@ uint32_t avtab_find_next(const struct avtab *a, uint32_t index)
     const struct avtab_entry *e = &a->entries[index];
 
     return scan(a, e->next, e->stype, e->ttype, e->tclass);
+}
+
+int avtab_build_index(struct avtab *a, uint32_t ntypes, uint32_t nclasses)
+{
+    uint64_t cells = (uint64_t)ntypes * nclasses;
+    uint32_t *fill;
+
+    if (!cells || cells > AVTAB_INDEX_MAX)
+        return 0;
+    a->by_source = ss_alloc(sizeof(uint32_t) * (size_t)(cells + 1));
+    a->order = ss_alloc(sizeof(uint32_t) * (a->count ? a->count : 1));
+    fill = ss_alloc(sizeof(uint32_t) * (size_t)cells);
+    if (!a->by_source || !a->order || !fill) {
+        ss_free(a->by_source);
+        ss_free(a->order);
+        ss_free(fill);
+        a->by_source = a->order = NULL;
+        return -SS_ENOMEM;
+    }
+    /* Counting sort of the entries by (source type, class). */
+    for (uint32_t i = 0; i < a->count; i++)
+        a->by_source[(a->entries[i].stype - 1) * nclasses + a->entries[i].tclass]++;
+    for (uint64_t c = 1; c <= cells; c++)
+        a->by_source[c] += a->by_source[c - 1];
+    for (uint32_t i = 0; i < a->count; i++) {
+        uint32_t cell = (a->entries[i].stype - 1) * nclasses + a->entries[i].tclass - 1;
+
+        a->order[a->by_source[cell] + fill[cell]++] = i;
+    }
+    ss_free(fill);
+    a->index_types = ntypes;
+    a->index_classes = nclasses;
+    return 0;
 }

@@ -31,6 +31,11 @@ struct avtab {
     struct avtab_entry *entries;
     uint32_t *slots; /* first entry of each chain */
     uint32_t mask;
+    /* Optional index by (source type, class): entries of each pair are
+     * order[by_source[(stype - 1) * nclasses + tclass - 1] .. next start). */
+    uint32_t index_types, index_classes;
+    uint32_t *by_source; /* index_types * index_classes + 1 offsets */
+    uint32_t *order;
 };
 
 /* The most rules one table may hold. */
@@ -46,5 +51,24 @@ uint32_t avtab_insert(struct avtab *a, uint16_t stype, uint16_t ttype, uint16_t 
 uint32_t avtab_find(const struct avtab *a, uint16_t stype, uint16_t ttype, uint16_t tclass);
 /* The next entry after `index` with the same key, or AVTAB_NONE. */
 uint32_t avtab_find_next(const struct avtab *a, uint32_t index);
+
+/* The largest (types x classes) index built; larger policies use the hash only. */
+#define AVTAB_INDEX_MAX (1u << 22)
+
+/*
+ * Builds the (source type, class) index once all entries are in. Returns 0,
+ * or -SS_ENOMEM; without an index (also when too large) lookups use the hash.
+ */
+int avtab_build_index(struct avtab *a, uint32_t ntypes, uint32_t nclasses);
+
+/* The entries of one (source type, class) pair: order[*first .. *end). */
+static inline void avtab_slice(const struct avtab *a, uint32_t stype, uint32_t tclass,
+                               uint32_t *first, uint32_t *end)
+{
+    uint32_t cell = (stype - 1) * a->index_classes + tclass - 1;
+
+    *first = a->by_source[cell];
+    *end = a->by_source[cell + 1];
+}
 
 #endif

@@ -218,6 +218,9 @@ struct policydb {
     struct ocontext_list ocon[OCON_NUM];
 
     struct ebitmap *type_attr; /* per type: the attributes it has, and itself */
+    /* The same as lists: type t's are attr_list[attr_start[t - 1] .. attr_start[t]). */
+    uint32_t *attr_start;
+    uint32_t *attr_list;
 
     uint32_t domain_class;      /* the class whose transition perm checks role_allow */
     uint32_t domain_transition; /* that permission's bit, or 0 */

@@ -193,12 +193,38 @@ static int validate_isids(struct policydb *p, struct reader *r)
     return 0;
 }
 
+/* Lookup structures for fast decisions: attribute lists and rule indexes. */
+static int build_indexes(struct policydb *p)
+{
+    uint32_t ntypes = p->symtab[SYM_TYPES].nprim, nclasses = p->symtab[SYM_CLASSES].nprim;
+    uint32_t total = 0;
+
+    p->attr_start = policydb_alloc_array(ntypes + 1, sizeof(uint32_t));
+    for (uint32_t t = 0; p->attr_start && t < ntypes; t++)
+        total += ebitmap_count(&p->type_attr[t]);
+    p->attr_list = policydb_alloc_array(total, sizeof(uint32_t));
+    if (!p->attr_start || !p->attr_list)
+        return -SS_ENOMEM;
+    total = 0;
+    for (uint32_t t = 0; t < ntypes; t++) {
+        uint32_t bit;
+
+        p->attr_start[t] = total;
+        ebitmap_for_each(&p->type_attr[t], bit) p->attr_list[total++] = bit + 1;
+    }
+    p->attr_start[ntypes] = total;
+    if (avtab_build_index(&p->te, ntypes, nclasses) ||
+        avtab_build_index(&p->te_cond, ntypes, nclasses))
+        return -SS_ENOMEM;
+    return 0;
+}
+
 int policydb_validate(struct policydb *p, struct reader *r)
 {
     if (validate_classes(p, r) || validate_roles_types(p, r) || validate_users_levels(p, r) ||
         validate_isids(p, r))
         return -SS_EINVAL;
-    return 0;
+    return build_indexes(p);
 }
 
 uint32_t policydb_class_value(const struct policydb *p, const char *name)
@@ -308,5 +334,7 @@ void policydb_destroy(struct policydb *p)
     for (uint32_t i = 0; p->type_attr && i < ntypes; i++)
         ebitmap_destroy(&p->type_attr[i]);
     ss_free(p->type_attr);
+    ss_free(p->attr_start);
+    ss_free(p->attr_list);
     ss_free(p);
 }

@@ -59,6 +59,8 @@ int ss_load_policy(struct ss_server *s, const void *image, size_t len,
 bool ss_policy_loaded(const struct ss_server *s);
 const struct policydb *ss_policy(const struct ss_server *s);
 uint32_t ss_seqno(const struct ss_server *s);
+/* Where the sequence number lives, so a cache can compare it with one load. */
+const uint32_t *ss_seqno_ref(const struct ss_server *s);
 bool ss_mls_enabled(const struct ss_server *s);
 int ss_policy_version(const struct ss_server *s);
 

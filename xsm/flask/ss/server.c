@@ -183,6 +183,11 @@ uint32_t ss_seqno(const struct ss_server *s)
     return s->seqno;
 }
 
+const uint32_t *ss_seqno_ref(const struct ss_server *s)
+{
+    return &s->seqno;
+}
+
 bool ss_mls_enabled(const struct ss_server *s)
 {
     return s->policy && s->policy->mls;

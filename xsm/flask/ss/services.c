@@ -30,6 +30,33 @@ static void te_rules(const struct policydb *p, const struct avtab *a, uint16_t s
     (void)p;
 }
 
+/* The rules of one table whose source is `s` and whose target is one of T's attributes. */
+static void te_indexed(const struct avtab *a, uint32_t s, const struct ebitmap *tattr,
+                       uint32_t tclass, bool conditional, struct ss_av_decision *avd)
+{
+    uint32_t k, end;
+
+    avtab_slice(a, s, tclass, &k, &end);
+    for (; k < end; k++) {
+        const struct avtab_entry *e = &a->entries[a->order[k]];
+        uint16_t kind = e->specified;
+
+        if (!ebitmap_get(tattr, e->ttype - 1u))
+            continue;
+        if (conditional) {
+            if (!(kind & AVTAB_ENABLED))
+                continue;
+            kind &= (uint16_t)~AVTAB_ENABLED;
+        }
+        if (kind == AVTAB_ALLOWED)
+            avd->allowed |= e->data;
+        else if (kind == AVTAB_AUDITALLOW)
+            avd->auditallow |= e->data;
+        else if (kind == AVTAB_AUDITDENY)
+            avd->auditdeny &= e->data;
+    }
+}
+
 static void te_decision(const struct policydb *p, const struct context *sc,
                         const struct context *tc, uint32_t tclass, struct ss_av_decision *avd)
 {
@@ -37,6 +64,15 @@ static void te_decision(const struct policydb *p, const struct context *sc,
     const struct ebitmap *tattr = &p->type_attr[tc->type - 1];
     uint32_t i, j;
 
+    if (p->te.by_source) {
+        /* Indexed: walk the rules of each source attribute and test the target's set. */
+        for (uint32_t k = p->attr_start[sc->type - 1]; k < p->attr_start[sc->type]; k++) {
+            te_indexed(&p->te, p->attr_list[k], tattr, tclass, false, avd);
+            if (p->te_cond.count && p->te_cond.by_source)
+                te_indexed(&p->te_cond, p->attr_list[k], tattr, tclass, true, avd);
+        }
+        return;
+    }
     ebitmap_for_each(sattr, i)
     {
         ebitmap_for_each(tattr, j)
