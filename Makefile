@@ -116,9 +116,8 @@ C_SOURCES = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format-check:
 	$(Q)scripts/check-format.sh $(C_SOURCES)
 
-static-check:
-	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
-		--suppressions-list=scripts/cppcheck.supp -I$(SS_DIR) $(SS_DIR) tools/flask
+static-check: $(FLASK_GEN_HEADERS)
+	$(Q)scripts/static-check.sh
 
 TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref \
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)

@@ -14,4 +14,5 @@ if [ $rc -eq 0 ]; then
 else
     echo "[test] FAIL cppcheck: $(echo "$out" | head -3 | tr '\n' ' ')"
     echo "$out"
+    exit 1
 fi

@@ -8,6 +8,16 @@
 #include "flask_query.h"
 #include "policydb.h"
 
+/* A host tool: running out of memory ends it with a message. */
+static void *must(void *ptr)
+{
+    if (!ptr) {
+        fputs("flask-query: out of memory\n", stderr);
+        exit(FQ_EXIT_USAGE);
+    }
+    return ptr;
+}
+
 static const char *op_text(uint32_t op)
 {
     static const char *const ops[] = {"?", "==", "!=", "dom", "domby", "incomp"};
@@ -48,7 +58,7 @@ static char *names_text(const struct policydb *p, const struct constraint_expr *
     char letter = who == CEXPR_USER ? 'u' : who == CEXPR_ROLE ? 'r' : 't';
     int side = (e->attr & CEXPR_TARGET) ? 2 : (e->attr & CEXPR_XTARGET) ? 3 : 1;
     size_t cap = 64, len;
-    char *out = malloc(cap);
+    char *out = must(malloc(cap));
     uint32_t bit;
 
     len = (size_t)snprintf(out, cap, "%c%d %s {", letter, side, op_text(e->op));
@@ -58,7 +68,7 @@ static char *names_text(const struct policydb *p, const struct constraint_expr *
         size_t need = len + strlen(name ? name : "?") + 4;
         if (need > cap) {
             cap = need * 2;
-            out = realloc(out, cap);
+            out = must(realloc(out, cap));
         }
         len += (size_t)snprintf(out + len, cap - len, " %s", name ? name : "?");
     }
@@ -68,7 +78,7 @@ static char *names_text(const struct policydb *p, const struct constraint_expr *
 
 char *fq_constraint_text(const struct policydb *p, const struct constraint *con)
 {
-    char *stack[64];
+    char *stack[64] = {NULL};
     int sp = 0;
 
     for (uint32_t i = 0; i < con->nexpr && sp < 64; i++) {
@@ -76,17 +86,17 @@ char *fq_constraint_text(const struct policydb *p, const struct constraint *con)
         char *text;
 
         if (e->kind == CEXPR_NOT && sp >= 1) {
-            text = malloc(strlen(stack[sp - 1]) + 8);
+            text = must(malloc(strlen(stack[sp - 1]) + 8));
             sprintf(text, "not (%s)", stack[sp - 1]);
             free(stack[--sp]);
         } else if ((e->kind == CEXPR_AND || e->kind == CEXPR_OR) && sp >= 2) {
-            text = malloc(strlen(stack[sp - 2]) + strlen(stack[sp - 1]) + 10);
+            text = must(malloc(strlen(stack[sp - 2]) + strlen(stack[sp - 1]) + 10));
             sprintf(text, "(%s %s %s)", stack[sp - 2], e->kind == CEXPR_AND ? "and" : "or",
                     stack[sp - 1]);
             free(stack[--sp]);
             free(stack[--sp]);
         } else if (e->kind == CEXPR_ATTR) {
-            text = malloc(32);
+            text = must(malloc(32));
             snprintf(text, 32, attr_text(e->attr), op_text(e->op));
         } else if (e->kind == CEXPR_NAMES) {
             text = names_text(p, e);
@@ -95,7 +105,7 @@ char *fq_constraint_text(const struct policydb *p, const struct constraint *con)
         }
         stack[sp++] = text;
     }
-    char *result = sp ? stack[0] : strdup("?");
+    char *result = sp ? stack[0] : must(strdup("?"));
     for (int i = 1; i < sp; i++)
         free(stack[i]);
     return result;
