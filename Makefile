@@ -83,9 +83,9 @@ $(HOST_BIN)/flask-query: $(FLASK_QUERY_SRCS:%.c=$(HOST_OBJ)/%.o) $(FLASK_NAMES_O
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
-$(HOST_BIN)/sepol-ref: tests/policy/sepol_ref.c
+$(HOST_BIN)/sepol-ref: tests/policy/sepol_ref.c tests/policy/sepol_ref_gen.c tests/policy/sepol_ref.h
 	@mkdir -p $(dir $@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $< /usr/lib/x86_64-linux-gnu/libsepol.a $(HOST_LDFLAGS)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) /usr/lib/x86_64-linux-gnu/libsepol.a $(HOST_LDFLAGS)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(HOST_BIN)/unit/%)
