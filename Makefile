@@ -57,7 +57,14 @@ $(BUILD)/policy/tests/%.24: $(BUILD)/policy/tests/%.conf
 		|| { cat $@.log; rm -f $@.tmp; exit 1; }
 	$(Q)mv -f $@.tmp $@
 
-policy: $(TEST_POLICIES)
+# The same feature policy compiled with each handle_unknown setting.
+UNKNOWN_POLICIES := $(foreach u,allow deny reject,$(BUILD)/policy/tests/unknown/$(u).30)
+$(BUILD)/policy/tests/unknown/%.30: $(BUILD)/policy/tests/te-basic.conf
+	@mkdir -p $(dir $@)
+	$(Q)$(CHECKPOLICY) -t Xen -c 30 -U $* -o $@.tmp $< >$@.log 2>&1 || { cat $@.log; rm -f $@.tmp; exit 1; }
+	$(Q)mv -f $@.tmp $@
+
+policy: $(TEST_POLICIES) $(UNKNOWN_POLICIES)
 .SECONDARY: $(TEST_POLICIES:%.30=%.conf)
 
 # ---------------------------------------------------------------- host build
@@ -93,6 +100,10 @@ $(HOST_BIN)/unit/%: $(HOST_OBJ)/tests/unit/%.o $(HOST_OBJ)/tests/unit/unit.o $(F
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
+$(HOST_BIN)/avc-audit: $(HOST_OBJ)/tests/tools/avc_audit.o $(BUILD)/host/libss.a
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
+
 host-tools: $(HOST_BIN)/flask-query
 
 -include $(shell find $(HOST_OBJ) -name '*.d' 2>/dev/null)
@@ -119,7 +130,7 @@ format-check:
 static-check: $(FLASK_GEN_HEADERS)
 	$(Q)scripts/static-check.sh
 
-TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref \
+TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOST_BIN)/avc-audit \
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 
 check: deps

@@ -7,7 +7,7 @@ set -euo pipefail
 
 host_packages=(
     make gcc clang lld cppcheck clang-format clang-tidy valgrind gawk
-    m4 checkpolicy libsepol-dev setools libclang-rt-14-dev
+    m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
 )
 
 installed=" $(dpkg-query -W -f='${db:Status-Status}:${Package} ' "${host_packages[@]}" 2>/dev/null || true) "

@@ -22,6 +22,7 @@ done
 suites+=(
     "flask-query|tests/tools/flask_query.sh"
     "conformance|tests/policy/conformance.sh"
+    "audit2allow|tests/tools/audit2allow.sh"
     "differential|tests/policy/differential.sh"
     "fuzz|tests/fuzz/smoke.sh"
 )

@@ -53,6 +53,9 @@ void ss_destroy(struct ss_server *s);
  * policy and every SID stay as they were. `expect` (NULL-terminated, may
  * be NULL) lists classes that must come first, in order, with these exact
  * permission names and bits (extra classes and permissions may follow).
+ * Expected classes or permissions the policy does not define at all are
+ * handled by the policy's handle_unknown: reject refuses the policy, deny
+ * denies them, allow allows them.
  */
 int ss_load_policy(struct ss_server *s, const void *image, size_t len,
                    const struct ss_class_expect *expect, struct ss_error *err);

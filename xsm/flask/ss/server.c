@@ -26,31 +26,69 @@ void ss_destroy(struct ss_server *s)
     policydb_destroy(s->policy);
     sidtab_destroy(&s->sids);
     ss_free(s->pending_bools);
+    ss_free(s->unknown_perms);
     ss_free(s);
 }
 
-static int check_expected_classes(const struct policydb *p, const struct ss_class_expect *expect,
-                                  struct ss_error *err)
+/* Expected permissions a class of the policy does not define (bit set = unknown). */
+static int unknown_in_class(const struct policydb *p, uint32_t v, const struct ss_class_expect *e,
+                            uint32_t *unknown, struct ss_error *err)
 {
-    for (uint32_t v = 1; expect && expect[v - 1].name; v++) {
+    *unknown = 0;
+    for (uint32_t b = 0; b < 32 && e->perms[b]; b++) {
+        const char *perm = v <= p->symtab[SYM_CLASSES].nprim ? policydb_perm_name(p, v, b) : NULL;
+
+        if (!perm) {
+            *unknown |= 1u << b;
+        } else if (ss_strcmp(perm, e->perms[b])) {
+            ss_error_set(err, "class %s permission %u is %s, the hypervisor expects %s", e->name, b,
+                         perm, e->perms[b]);
+            return -SS_EINVAL;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Matches the policy's classes against the ones the caller compiled in. A
+ * name in the wrong place refuses the policy; a class or permission the
+ * policy lacks is "unknown" and handled as the policy's handle_unknown says:
+ * reject refuses the policy, deny denies it, allow allows it.
+ */
+static int map_expected_classes(const struct policydb *p, const struct ss_class_expect *expect,
+                                uint32_t **unknown_out, uint32_t *count, struct ss_error *err)
+{
+    uint32_t n = 0, *unknown;
+
+    *unknown_out = NULL;
+    *count = 0;
+    while (expect && expect[n].name)
+        n++;
+    unknown = ss_alloc(sizeof(uint32_t) * (n + 1));
+    if (!unknown)
+        return -SS_ENOMEM;
+    for (uint32_t v = 1; v <= n; v++) {
         const struct ss_class_expect *e = &expect[v - 1];
         const char *have = policydb_name(p, SYM_CLASSES, v);
 
-        if (!have || ss_strcmp(have, e->name)) {
-            ss_error_set(err, "class %u is %s, the hypervisor expects %s", v,
-                         have ? have : "missing", e->name);
+        if (have && ss_strcmp(have, e->name)) {
+            ss_error_set(err, "class %u is %s, the hypervisor expects %s", v, have, e->name);
+            ss_free(unknown);
             return -SS_EINVAL;
         }
-        for (uint32_t b = 0; e->perms[b]; b++) {
-            const char *perm = policydb_perm_name(p, v, b);
-
-            if (!perm || ss_strcmp(perm, e->perms[b])) {
-                ss_error_set(err, "class %s permission %u is %s, the hypervisor expects %s",
-                             e->name, b, perm ? perm : "missing", e->perms[b]);
-                return -SS_EINVAL;
-            }
+        if (unknown_in_class(p, v, e, &unknown[v], err)) {
+            ss_free(unknown);
+            return -SS_EINVAL;
+        }
+        if (unknown[v] && p->handle_unknown == HANDLE_UNKNOWN_REJECT) {
+            ss_error_set(err, "the policy lacks %s %s and its handle_unknown is reject",
+                         have ? "permissions of class" : "class", e->name);
+            ss_free(unknown);
+            return -SS_EINVAL;
         }
     }
+    *unknown_out = unknown;
+    *count = n;
     return 0;
 }
 
@@ -126,14 +164,14 @@ int ss_load_policy(struct ss_server *s, const void *image, size_t len,
 {
     struct policydb *newp;
     struct sidtab t;
-    uint32_t first, nbools;
+    uint32_t first, nbools, *unknown = NULL, nexpected = 0;
     bool *pending;
     int rc;
 
     rc = policydb_read(&newp, image, len, err);
     if (rc)
         return rc;
-    rc = check_expected_classes(newp, expect, err);
+    rc = map_expected_classes(newp, expect, &unknown, &nexpected, err);
     if (!rc && s->policy && s->policy->mls != newp->mls) {
         ss_error_set(err, "the new policy %s MLS; switching MLS on reload is refused",
                      newp->mls ? "enables" : "disables");
@@ -142,12 +180,14 @@ int ss_load_policy(struct ss_server *s, const void *image, size_t len,
     if (!rc)
         rc = build_sidtab(s, newp, &t, &first, err);
     if (rc) {
+        ss_free(unknown);
         policydb_destroy(newp);
         return rc;
     }
     nbools = newp->symtab[SYM_BOOLS].nprim;
     pending = ss_alloc(sizeof(bool) * (nbools ? nbools : 1));
     if (!pending) {
+        ss_free(unknown);
         sidtab_destroy(&t);
         policydb_destroy(newp);
         ss_error_set(err, "out of memory");
@@ -160,6 +200,9 @@ int ss_load_policy(struct ss_server *s, const void *image, size_t len,
     policydb_destroy(s->policy);
     sidtab_destroy(&s->sids);
     ss_free(s->pending_bools);
+    ss_free(s->unknown_perms);
+    s->unknown_perms = unknown;
+    s->nexpected = nexpected;
     s->policy = newp;
     s->sids = t;
     s->first_dynamic_sid = first;
@@ -228,18 +271,41 @@ bool ss_sid_is_valid(const struct ss_server *s, uint32_t sid)
     return s->policy && sidtab_search(&s->sids, sid);
 }
 
+/* A class the caller expects but the policy lacks: decided by handle_unknown alone. */
+static void unknown_class_av(const struct ss_server *s, uint32_t tclass, struct ss_av_decision *avd)
+{
+    bool allow = s->policy->handle_unknown == HANDLE_UNKNOWN_ALLOW;
+
+    avd->allowed = allow ? s->unknown_perms[tclass] : 0;
+    avd->auditallow = 0;
+    avd->auditdeny = 0xffffffffu;
+    avd->flags = 0;
+}
+
 int ss_compute_av(const struct ss_server *s, uint32_t ssid, uint32_t tsid, uint32_t tclass,
                   struct ss_av_decision *avd, struct ss_av_explain *why)
 {
     const struct context *sc, *tc;
+    uint32_t nclasses;
 
     if (!s->policy)
         return -SS_EINVAL;
+    nclasses = s->policy->symtab[SYM_CLASSES].nprim;
     sc = sidtab_search(&s->sids, ssid);
     tc = sidtab_search(&s->sids, tsid);
-    if (!sc || !tc || tclass < 1 || tclass > s->policy->symtab[SYM_CLASSES].nprim)
+    if (!sc || !tc || tclass < 1 || tclass > (nclasses > s->nexpected ? nclasses : s->nexpected))
         return -SS_EINVAL;
-    ss_context_av(s->policy, sc, tc, tclass, avd, why);
+    if (why)
+        ss_memset(why, 0, sizeof(*why));
+    if (tclass > nclasses) {
+        unknown_class_av(s, tclass, avd);
+        if (why)
+            why->te_denied = ~avd->allowed;
+    } else {
+        ss_context_av(s->policy, sc, tc, tclass, avd, why);
+        if (tclass <= s->nexpected && s->policy->handle_unknown == HANDLE_UNKNOWN_ALLOW)
+            avd->allowed |= s->unknown_perms[tclass];
+    }
     avd->seqno = s->seqno;
     return 0;
 }

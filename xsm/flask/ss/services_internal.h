@@ -13,7 +13,9 @@ struct ss_server {
     struct sidtab sids;
     uint32_t first_dynamic_sid;
     uint32_t seqno;
-    bool *pending_bools; /* by boolean value - 1 */
+    bool *pending_bools;     /* by boolean value - 1 */
+    uint32_t nexpected;      /* classes the caller compiled in (ss_class_expect) */
+    uint32_t *unknown_perms; /* by class value: expected permissions the policy lacks */
 };
 
 /* The access decision for two contexts (no SIDs involved). */
