@@ -8,7 +8,8 @@
 # Toolchains:
 #   host  - gcc with ASan/UBSan: unit tests, tools for policy authors, differential tests
 #   fuzz  - clang libFuzzer with ASan/UBSan
-#   hyp   - aarch64 freestanding EL2 image (arrives with the hypervisor core)
+#   hyp   - aarch64-linux-gnu-gcc, freestanding, EL2 flags (mk/hyp.mk); today it builds the
+#           security server and AVC as the hypervisor will link them
 #   guest - aarch64 freestanding EL1 test guests (arrives with the guest-test harness)
 
 BUILD ?= build
@@ -40,6 +41,7 @@ deps:
 	$(Q)scripts/deps.sh
 
 include flask/policy/policy.mk
+include mk/hyp.mk
 
 # Feature policies written for the tests: definitions + one .conf each.
 TEST_POLICY_CONFS := $(wildcard tests/policy/policies/*.conf)
@@ -134,7 +136,7 @@ TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOS
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check
+	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check hyp-objects
 	$(Q)tests/run.sh
 
 run: deps

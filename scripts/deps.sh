@@ -7,6 +7,7 @@ set -euo pipefail
 
 host_packages=(
     make gcc clang lld cppcheck clang-format clang-tidy valgrind gawk
+    gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
     m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
 )
 

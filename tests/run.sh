@@ -15,6 +15,7 @@ export BUILD
 suites=(
     "format|scripts/check-format.sh --report"
     "static|scripts/static-check.sh"
+    "hyp-objects|scripts/check-hyp-objects.sh"
 )
 for bin in "$BUILD"/host/bin/unit/test_*; do
     [ -x "$bin" ] && suites+=("unit:$(basename "$bin")|$bin")
