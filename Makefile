@@ -41,7 +41,9 @@ deps:
 	$(Q)scripts/deps.sh
 
 include flask/policy/policy.mk
+include mk/fdt.mk
 include mk/hyp.mk
+include mk/guest.mk
 
 # Feature policies written for the tests: definitions + one .conf each.
 TEST_POLICY_CONFS := $(wildcard tests/policy/policies/*.conf)
