@@ -5,11 +5,14 @@
 
 static uint32_t avtab_hash(uint16_t stype, uint16_t ttype, uint16_t tclass, uint32_t mask)
 {
-    uint32_t h = stype * 0x9E3779B1u;
+    uint32_t h = ((uint32_t)stype << 16 | ttype) ^ (uint32_t)tclass * 0x9E3779B1u;
 
-    h ^= (ttype + 0x7F4A7C15u) * 0x85EBCA77u;
-    h ^= tclass * 0xC2B2AE3Du;
+    /* A full avalanche, so that small tables spread keys that differ in one field. */
+    h ^= h >> 16;
+    h *= 0x7FEB352Du;
     h ^= h >> 15;
+    h *= 0x846CA68Bu;
+    h ^= h >> 16;
     return h & mask;
 }
 

@@ -185,12 +185,16 @@ int context_from_string(const struct policydb *p, const char *str, size_t len, s
     out->type = lookup_part(p, SYM_TYPES, role_end + 1,
                             (size_t)((type_end ? type_end : end) - role_end - 1));
     if (!out->user || !out->role || !out->type || p->types[out->type - 1].attribute ||
-        p->mls != (type_end != NULL))
+        p->mls != (type_end != NULL)) {
+        context_destroy(out);
         return -SS_EINVAL;
+    }
     if (type_end) {
         mls = ss_strndup(type_end + 1, (size_t)(end - type_end - 1));
-        if (!mls)
+        if (!mls) {
+            context_destroy(out);
             return -SS_ENOMEM;
+        }
         rc = parse_mls(p, mls, &out->range);
         ss_free(mls);
     }
