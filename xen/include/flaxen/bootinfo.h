@@ -59,12 +59,12 @@ struct bootinfo_module {
 };
 
 struct bootinfo_domain {
-    char name[BOOTINFO_NAME_MAX];       /* the node's name */
+    char name[BOOTINFO_NAME_MAX]; /* the node's name */
     uint64_t memory_kib;
     uint32_t vcpus;
-    char seclabel[BOOTINFO_LABEL_MAX];  /* empty = none given */
-    int kernel;                         /* index into modules[], -1 = none */
-    int ramdisk;                        /* index into modules[], -1 = none */
+    char seclabel[BOOTINFO_LABEL_MAX]; /* empty = none given */
+    int kernel;                        /* index into modules[], -1 = none */
+    int ramdisk;                       /* index into modules[], -1 = none */
 };
 
 struct bootinfo {
@@ -81,19 +81,19 @@ struct bootinfo {
     struct bootinfo_domain domains[BOOTINFO_MAX_DOMAINS];
     unsigned nr_domains;
 
-    struct bootinfo_region uart;      /* PL011 registers */
-    uint32_t uart_irq;                /* its SPI, as a GIC interrupt ID (SPI n = 32 + n) */
-    struct bootinfo_region gicd;      /* GICv3 distributor */
+    struct bootinfo_region uart; /* PL011 registers */
+    uint32_t uart_irq;           /* its SPI, as a GIC interrupt ID (SPI n = 32 + n) */
+    struct bootinfo_region gicd; /* GICv3 distributor */
     struct bootinfo_region gicr[BOOTINFO_MAX_REDIST];
     unsigned nr_gicr;
-    uint32_t timer_ppi_phys_ns;       /* interrupt IDs (PPI n = 16 + n) */
+    uint32_t timer_ppi_phys_ns; /* interrupt IDs (PPI n = 16 + n) */
     uint32_t timer_ppi_virt;
     uint32_t timer_ppi_hyp;
-    bool psci_smc;                    /* conduit: true = SMC, false = HVC */
+    bool psci_smc; /* conduit: true = SMC, false = HVC */
     bool has_psci;
-    struct bootinfo_region tpm;       /* size 0 = no TPM */
+    struct bootinfo_region tpm; /* size 0 = no TPM */
     char tpm_path[BOOTINFO_NAME_MAX * 2];
-    uint32_t nr_cpus;                 /* /cpus/cpu@* nodes */
+    uint32_t nr_cpus; /* /cpus/cpu@* nodes */
     uint64_t cpu_mpidr[16];
 };
 
