@@ -192,7 +192,7 @@ struct policydb {
     bool mls;
     enum handle_unknown handle_unknown;
     struct ebitmap policycaps;
-    struct ebitmap permissive; /* bit = type value */
+    struct ebitmap permissive; /* bit n = type value n (not n + 1, unlike other bitmaps) */
 
     struct symtab symtab[SYM_NUM];
     struct common_datum *commons;

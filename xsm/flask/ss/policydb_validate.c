@@ -122,8 +122,10 @@ static int validate_roles_types(struct policydb *p, struct reader *r)
             return reader_fail(r, "role %u bounded by unknown role %u", v + 1, role->bounds);
     }
     r->what = "types";
-    if (policydb_check_bitmap(r, &p->permissive, ntypes, "permissive types"))
-        return -SS_EINVAL;
+    /* Unlike the other bitmaps, the permissive map's bit n stands for type value n. */
+    if (policydb_check_bitmap(r, &p->permissive, ntypes + 1, "permissive types") ||
+        ebitmap_get(&p->permissive, 0))
+        return reader_fail(r, "permissive map names type value 0 or beyond %u", ntypes);
     for (uint32_t v = 0; v < ntypes; v++) {
         uint32_t b = p->types[v].bounds;
 

@@ -239,7 +239,7 @@ void ss_context_av(const struct policydb *p, const struct context *sc, const str
     avd->allowed = 0;
     avd->auditallow = 0;
     avd->auditdeny = 0xffffffffu;
-    avd->flags = ebitmap_get(&p->permissive, sc->type - 1) ? SS_AVD_PERMISSIVE : 0;
+    avd->flags = ebitmap_get(&p->permissive, sc->type) ? SS_AVD_PERMISSIVE : 0;
     te_decision(p, sc, tc, tclass, avd);
     if (why) {
         ss_memset(why, 0, sizeof(*why));
