@@ -125,18 +125,31 @@ void fq_print_perms(FILE *out, const struct fq_session *fq, unsigned tclass, uns
     fputs(" }", out);
 }
 
-/* Splits "-b NAME=V" options from the front of argv; returns the index of the first other arg. */
-static int take_bool_options(int argc, char **argv, char ***bools, int *nbools)
+int fq_open(struct fq_session *fq, int argc, char **argv, int min_after, int max_after,
+            const char *usage)
 {
-    int i = 0;
+    char **bools = calloc((size_t)argc + 1, sizeof(char *));
+    int first = 0, nbools = 0, after;
 
-    *bools = calloc((size_t)argc + 1, sizeof(char *));
-    *nbools = 0;
-    while (i < argc && !strcmp(argv[i], "-b") && i + 1 < argc) {
-        (*bools)[(*nbools)++] = argv[i + 1];
-        i += 2;
+    memset(fq, 0, sizeof(*fq));
+    while (bools && first + 1 < argc && !strcmp(argv[first], "-b")) {
+        bools[nbools++] = argv[first + 1];
+        first += 2;
     }
-    return i;
+    after = argc - first - 1;
+    if (!bools || after < min_after || (max_after >= 0 && after > max_after)) {
+        fprintf(stderr, "usage: flask-query %s\n", usage);
+        free(bools);
+        return -1;
+    }
+    if (!fq_load(fq, argv[first]) || !fq_apply_bools(fq, bools, nbools)) {
+        free(bools);
+        if (fq->server)
+            fq_unload(fq);
+        return -1;
+    }
+    free(bools);
+    return first + 1;
 }
 
 static void print_hypervisor_match(const struct fq_session *fq)
@@ -259,28 +272,19 @@ static void print_computed(struct fq_session *fq, uint32_t ssid, uint32_t tsid, 
 int fq_cmd_enum(int argc, char **argv, bool transitions)
 {
     struct fq_session fq;
-    char **bools, ctx[512];
-    int nbools, first = take_bool_options(argc, argv, &bools, &nbools);
+    char ctx[512];
+    int rest = fq_open(&fq, argc, argv, 0, 0,
+                       transitions ? "enum-trans [-b NAME=0|1]... POLICY"
+                                   : "enum [-b NAME=0|1]... POLICY");
     uint32_t ntypes, nclasses, *sids;
 
-    if (argc - first != 1) {
-        fprintf(stderr, "usage: flask-query %s [-b NAME=0|1]... POLICY\n",
-                transitions ? "enum-trans" : "enum");
-        free(bools);
+    if (rest < 0)
         return FQ_EXIT_USAGE;
-    }
-    if (!fq_load(&fq, argv[first]) || !fq_apply_bools(&fq, bools, nbools)) {
-        free(bools);
-        if (fq.server)
-            fq_unload(&fq);
-        return FQ_EXIT_USAGE;
-    }
-    free(bools);
     ntypes = fq.policy->symtab[SYM_TYPES].nprim;
     nclasses = fq.policy->symtab[SYM_CLASSES].nprim;
     sids = calloc(ntypes + 1, sizeof(uint32_t));
     printf("# flask-query %s %s\n# version %u mls %s\n", transitions ? "enum-trans" : "enum",
-           argv[first], fq.policy->version, fq.policy->mls ? "yes" : "no");
+           argv[rest - 1], fq.policy->version, fq.policy->mls ? "yes" : "no");
     for (uint32_t t = 1; t <= ntypes; t++) {
         if (enum_context(&fq, t, ctx, sizeof(ctx)) &&
             ss_context_to_sid(fq.server, ctx, strlen(ctx), &sids[t]))

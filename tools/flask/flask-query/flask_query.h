@@ -23,6 +23,15 @@ struct fq_session {
 bool fq_load(struct fq_session *fq, const char *path);
 void fq_unload(struct fq_session *fq);
 
+/*
+ * Reads leading "-b NAME=0|1" options, then POLICY, loads it and applies the
+ * booleans. Between min_after and max_after (-1: any) arguments must follow
+ * POLICY. Returns the index of the first of them, or -1 after printing the
+ * usage line or the reason the policy was refused.
+ */
+int fq_open(struct fq_session *fq, int argc, char **argv, int min_after, int max_after,
+            const char *usage);
+
 /* Applies "-b NAME=0|1" settings (then commits); false (with a message) on a bad one. */
 bool fq_apply_bools(struct fq_session *fq, char **settings, int count);
 

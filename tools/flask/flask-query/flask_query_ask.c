@@ -197,33 +197,13 @@ static int ask(struct fq_session *fq, const char *scon, const char *tcon, const 
 int fq_cmd_query(int argc, char **argv)
 {
     struct fq_session fq;
-    char **bools;
-    int nbools, first = 0, rc;
+    int rest = fq_open(&fq, argc, argv, 3, -1,
+                       "query [-b NAME=0|1]... POLICY SCONTEXT TCONTEXT CLASS [PERM...]");
+    int rc;
 
-    bools = calloc((size_t)argc + 1, sizeof(char *));
-    nbools = 0;
-    while (first + 1 < argc && !strcmp(argv[first], "-b")) {
-        bools[nbools++] = argv[first + 1];
-        first += 2;
-    }
-    if (argc - first < 4) {
-        fprintf(stderr, "usage: flask-query query [-b NAME=0|1]... POLICY SCONTEXT TCONTEXT CLASS "
-                        "[PERM...]\n");
-        free(bools);
+    if (rest < 0)
         return FQ_EXIT_USAGE;
-    }
-    if (!fq_load(&fq, argv[first])) {
-        free(bools);
-        return FQ_EXIT_USAGE;
-    }
-    if (!fq_apply_bools(&fq, bools, nbools)) {
-        free(bools);
-        fq_unload(&fq);
-        return FQ_EXIT_USAGE;
-    }
-    free(bools);
-    rc = ask(&fq, argv[first + 1], argv[first + 2], argv[first + 3], argv + first + 4,
-             argc - first - 4);
+    rc = ask(&fq, argv[rest], argv[rest + 1], argv[rest + 2], argv + rest + 3, argc - rest - 3);
     fq_unload(&fq);
     return rc;
 }

@@ -163,28 +163,10 @@ int fq_cmd_explain(int argc, char **argv)
 {
     struct fq_session fq;
     char line[4096];
-    int seen = 0, first = 0, nbools = 0;
-    char **bools = calloc((size_t)argc + 1, sizeof(char *));
+    int seen = 0;
 
-    while (first + 1 < argc && !strcmp(argv[first], "-b")) {
-        bools[nbools++] = argv[first + 1];
-        first += 2;
-    }
-    if (argc - first != 1) {
-        fprintf(stderr, "usage: flask-query explain [-b NAME=0|1]... POLICY < denial-lines\n");
-        free(bools);
+    if (fq_open(&fq, argc, argv, 0, 0, "explain [-b NAME=0|1]... POLICY < denial-lines") < 0)
         return FQ_EXIT_USAGE;
-    }
-    if (!fq_load(&fq, argv[first])) {
-        free(bools);
-        return FQ_EXIT_USAGE;
-    }
-    if (!fq_apply_bools(&fq, bools, nbools)) {
-        free(bools);
-        fq_unload(&fq);
-        return FQ_EXIT_USAGE;
-    }
-    free(bools);
     while (fgets(line, sizeof(line), stdin)) {
         struct denial d;
 

@@ -8,6 +8,17 @@
  */
 #include "services_internal.h"
 
+/* Folds one rule into a decision (kind without the conditional flag). */
+static inline void te_apply(struct ss_av_decision *avd, uint16_t kind, uint32_t data)
+{
+    if (kind == AVTAB_ALLOWED)
+        avd->allowed |= data;
+    else if (kind == AVTAB_AUDITALLOW)
+        avd->auditallow |= data;
+    else if (kind == AVTAB_AUDITDENY)
+        avd->auditdeny &= data;
+}
+
 static void te_rules(const struct policydb *p, const struct avtab *a, uint16_t s, uint16_t t,
                      uint16_t tclass, bool conditional, struct ss_av_decision *avd)
 {
@@ -20,12 +31,7 @@ static void te_rules(const struct policydb *p, const struct avtab *a, uint16_t s
                 continue;
             kind &= (uint16_t)~AVTAB_ENABLED;
         }
-        if (kind == AVTAB_ALLOWED)
-            avd->allowed |= e->data;
-        else if (kind == AVTAB_AUDITALLOW)
-            avd->auditallow |= e->data;
-        else if (kind == AVTAB_AUDITDENY)
-            avd->auditdeny &= e->data;
+        te_apply(avd, kind, e->data);
     }
     (void)p;
 }
@@ -48,12 +54,7 @@ static void te_indexed(const struct avtab *a, uint32_t s, const struct ebitmap *
                 continue;
             kind &= (uint16_t)~AVTAB_ENABLED;
         }
-        if (kind == AVTAB_ALLOWED)
-            avd->allowed |= e->data;
-        else if (kind == AVTAB_AUDITALLOW)
-            avd->auditallow |= e->data;
-        else if (kind == AVTAB_AUDITDENY)
-            avd->auditdeny &= e->data;
+        te_apply(avd, kind, e->data);
     }
 }
 
