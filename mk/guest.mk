@@ -1,1 +1,62 @@
-# Placeholder: filled in by the guest work.
+# The guest toolchain: small AArch64 EL1 test guests (tests/guest/, see its README.md).
+#
+#   make guests     build/guest/NAME.elf and build/guest/NAME.bin for every
+#                   tests/guest/guests/NAME.c, linked with tests/guest/lib/
+#   tests/guest/run.sh [SCENARIO...]   boot them under QEMU and check the results
+#
+# NAME.bin is a raw arm64 Linux "Image" (header with text_offset, image_size, flags), so
+# QEMU's -kernel, guest-loader and the hypervisor's domain builder place it per the arm64
+# boot protocol. The image is linked at 0 as a PIE and applies its own R_AARCH64_RELATIVE
+# relocations at start-up; the build rejects any other dynamic relocation.
+
+GUEST_CROSS ?= aarch64-linux-gnu-
+GUEST_CC := $(GUEST_CROSS)gcc
+GUEST_OBJCOPY := $(GUEST_CROSS)objcopy
+GUEST_READELF := $(GUEST_CROSS)readelf
+GUEST_SRC := tests/guest
+GUEST_OUT := $(BUILD)/guest
+GUEST_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -nostdlib -nostdinc \
+	-isystem $(shell $(GUEST_CC) -print-file-name=include 2>/dev/null) \
+	-mgeneral-regs-only -mstrict-align -fno-pic -fno-stack-protector -fno-common \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -mbranch-protection=none \
+	-fno-omit-frame-pointer -Wvla -I$(GUEST_SRC)/lib -MMD -MP
+# One RWX segment and text relocations on purpose: the guests run with the MMU off.
+GUEST_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
+	-Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments -Wl,--hash-style=sysv \
+	-Wl,--build-id=none -Wl,-T,$(GUEST_SRC)/lib/guest.ld
+
+GUEST_LIB_SRCS := $(sort $(wildcard $(GUEST_SRC)/lib/*.c $(GUEST_SRC)/lib/*.S))
+GUEST_LIB_OBJS := $(patsubst $(GUEST_SRC)/%,$(GUEST_OUT)/obj/%.o,$(GUEST_LIB_SRCS))
+GUEST_NAMES := $(patsubst $(GUEST_SRC)/guests/%.c,%,$(sort $(wildcard $(GUEST_SRC)/guests/*.c)))
+GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
+GUEST_BINS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.bin)
+
+.PHONY: guests
+guests: $(GUEST_BINS)
+
+$(GUEST_OUT)/obj/lib/%.c.o: $(GUEST_SRC)/lib/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/obj/lib/%.S.o: $(GUEST_SRC)/lib/%.S
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(GUEST_OUT)/obj/guests/%.c.o: $(GUEST_SRC)/guests/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -DGUEST_IMAGE_NAME='"$*"' -c $< -o $@
+
+# Link, then refuse an image whose dynamic relocations start.S would not apply.
+$(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_SRC)/lib/guest.ld
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@.tmp $(filter %.o,$^)
+	$(Q)if $(GUEST_READELF) -rW $@.tmp | awk '/^0/ && $$3 != "R_AARCH64_RELATIVE" { bad = 1; print } \
+		END { exit !bad }'; then echo "$@: relocations other than R_AARCH64_RELATIVE" >&2; \
+		rm -f $@.tmp; exit 1; fi
+	$(Q)mv -f $@.tmp $@
+
+$(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
+	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
+
+.SECONDARY: $(GUEST_ELFS) $(GUEST_LIB_OBJS) $(GUEST_NAMES:%=$(GUEST_OUT)/obj/guests/%.c.o)
+
+-include $(shell find $(GUEST_OUT)/obj -name '*.d' 2>/dev/null)

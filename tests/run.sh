@@ -24,6 +24,7 @@ suites+=(
     "flask-query|tests/tools/flask_query.sh"
     "conformance|tests/policy/conformance.sh"
     "audit2allow|tests/tools/audit2allow.sh"
+    "guest|tests/guest/run.sh"
     "differential|tests/policy/differential.sh"
     "fuzz|tests/fuzz/smoke.sh"
 )
