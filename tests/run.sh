@@ -16,6 +16,7 @@ suites=(
     "format|scripts/check-format.sh --report"
     "static|scripts/static-check.sh"
     "hyp-objects|scripts/check-hyp-objects.sh"
+    "public-abi|scripts/check-public-abi.sh"
 )
 for bin in "$BUILD"/host/bin/unit/test_*; do
     [ -x "$bin" ] && suites+=("unit:$(basename "$bin")|$bin")
