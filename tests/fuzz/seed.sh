@@ -12,6 +12,11 @@ fuzz_policy_load)
         [ -f "$p" ] && cp -f "$p" "$corpus/$(basename "$(dirname "$p")")-$(basename "$p")"
     done
     ;;
+fuzz_bootinfo)
+    for d in "$BUILD"/dtb/*.dtb; do
+        [ -f "$d" ] && cp -f "$d" "$corpus/"
+    done
+    ;;
 fuzz_context)
     i=0
     for c in "system_u:system_r:dom0_t:s0" "system_u:system_r:domU_t:s0-s15:c0.c255" \

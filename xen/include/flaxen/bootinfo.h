@@ -35,6 +35,7 @@
 #define BOOTINFO_MAX_MODULES 16
 #define BOOTINFO_MAX_DOMAINS 8
 #define BOOTINFO_MAX_REDIST 4
+#define BOOTINFO_MAX_CPUS 16
 #define BOOTINFO_CMDLINE_MAX 512
 #define BOOTINFO_NAME_MAX 64
 #define BOOTINFO_LABEL_MAX 256
@@ -54,7 +55,8 @@ enum bootinfo_module_kind {
 struct bootinfo_module {
     enum bootinfo_module_kind kind;
     struct bootinfo_region where;
-    char cmdline[BOOTINFO_CMDLINE_MAX]; /* bootargs of a kernel module, else empty */
+    char cmdline[BOOTINFO_CMDLINE_MAX]; /* bootargs of a kernel module (dom0's: with the
+                                           /chosen fallbacks of bootinfo.c), else empty */
     int domain;                         /* index into domains[], -1 = directly under /chosen */
 };
 
@@ -75,7 +77,8 @@ struct bootinfo {
     struct bootinfo_module modules[BOOTINFO_MAX_MODULES];
     unsigned nr_modules;
     int dom0_kernel;  /* first multiboot,kernel directly under /chosen, -1 = none */
-    int dom0_ramdisk; /* first multiboot,ramdisk directly under /chosen, -1 = none */
+    int dom0_ramdisk; /* first multiboot,ramdisk directly under /chosen, -1 = none;
+                         final after bootinfo_resolve_policy() */
     int policy;       /* index of the FLASK policy module, -1 = none */
 
     struct bootinfo_domain domains[BOOTINFO_MAX_DOMAINS];
@@ -94,7 +97,7 @@ struct bootinfo {
     struct bootinfo_region tpm; /* size 0 = no TPM */
     char tpm_path[BOOTINFO_NAME_MAX * 2];
     uint32_t nr_cpus; /* /cpus/cpu@* nodes */
-    uint64_t cpu_mpidr[16];
+    uint64_t cpu_mpidr[BOOTINFO_MAX_CPUS];
 };
 
 #define BOOTINFO_ERROR_LEN 160
@@ -105,5 +108,24 @@ struct bootinfo {
  * (BOOTINFO_ERROR_LEN bytes) naming the node and property at fault.
  */
 int bootinfo_parse(const void *fdt, size_t max_size, struct bootinfo *bi, char *err);
+
+/*
+ * True when `data` (len bytes) starts like a FLASK binary policy for Xen: the
+ * magic 0xf97cff8c (little-endian), then the length-prefixed string "XenFlask".
+ */
+bool bootinfo_is_policy_image(const void *data, size_t len);
+
+/*
+ * bootinfo_parse() only sees the device tree; a policy passed as a module of
+ * no specific kind (GRUB's third module) or as a second ramdisk (QEMU's
+ * guest-loader) is known by its contents. Once the modules are mapped, the boot
+ * code calls this with images[i] = module i's bytes (modules[i].where.size of
+ * them; NULL = not mapped). Among the modules directly under /chosen of kind
+ * BOOTMOD_UNKNOWN or BOOTMOD_RAMDISK, the one bootinfo_is_policy_image() accepts
+ * becomes the policy; then the single remaining ramdisk there is dom0's.
+ * Returns 0, or a negative error with a message in `err` (two policies, two
+ * ramdisks left, a ramdisk without a dom0 kernel).
+ */
+int bootinfo_resolve_policy(struct bootinfo *bi, const void *const images[], char *err);
 
 #endif
