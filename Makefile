@@ -138,7 +138,7 @@ TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOS
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check hyp-objects fdt-check guests
+	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check hyp-objects fdt-check hyp hyp-host-tests guests
 	$(Q)tests/run.sh
 
 run: deps

@@ -17,6 +17,7 @@ suites=(
     "static|scripts/static-check.sh"
     "hyp-objects|scripts/check-hyp-objects.sh"
     "public-abi|scripts/check-public-abi.sh"
+    "hyp-image|scripts/check-hyp-image.sh"
 )
 for bin in "$BUILD"/host/bin/unit/test_*; do
     [ -x "$bin" ] && suites+=("unit:$(basename "$bin")|$bin")
@@ -26,6 +27,8 @@ suites+=(
     "conformance|tests/policy/conformance.sh"
     "audit2allow|tests/tools/audit2allow.sh"
     "guest|tests/guest/run.sh"
+    "boot|tests/system/boot_smoke.sh"
+    "hardening|tests/system/hardening.sh"
     "differential|tests/policy/differential.sh"
     "fuzz|tests/fuzz/smoke.sh"
 )

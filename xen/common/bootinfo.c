@@ -56,8 +56,9 @@
  *    /chosen are ignored, and nothing below /chosen or /cpus is taken as a device.
  *  - Command lines, as Xen's binding: the hypervisor's is /chosen xen,xen-bootargs;
  *    without it, /chosen bootargs if dom0 has its own line (xen,dom0-bootargs, or
- *    a non-empty bootargs on its kernel module), else none. dom0's is its kernel
- *    module's bootargs; if empty, xen,dom0-bootargs; else /chosen bootargs when
+ *    a non-empty bootargs on its kernel module) or there is no dom0 kernel at all
+ *    (then nobody else can own it: QEMU -kernel flaxen.bin -append "..."), else none. dom0's is its
+ * kernel module's bootargs; if empty, xen,dom0-bootargs; else /chosen bootargs when
  *    xen,xen-bootargs exists (then bootargs is not the hypervisor's); else none.
  *  - Required: RAM, GIC, timer, one cpu. Every array and string is bounded by
  *    bootinfo.h; more is an error, never a truncation.
@@ -599,7 +600,7 @@ static int command_lines(struct parser *p)
     if (has_xen)
         rc = fdt_read_string_copy(&p->r, p->chosen, "xen,xen-bootargs", bi->cmdline,
                                   sizeof(bi->cmdline));
-    else if (has_dom0 || (dom0 && dom0[0]))
+    else if (has_dom0 || !dom0 || dom0[0])
         rc = fdt_read_string_copy(&p->r, p->chosen, "bootargs", bi->cmdline, sizeof(bi->cmdline));
     else
         rc = 0;

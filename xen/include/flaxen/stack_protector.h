@@ -1,0 +1,20 @@
+/*
+ * The compiler's stack protector support (xen/common/stack_protector.c):
+ * the canary __stack_chk_guard and __stack_chk_fail.
+ */
+#ifndef FLAXEN_STACK_PROTECTOR_H
+#define FLAXEN_STACK_PROTECTOR_H
+
+#include <flaxen/types.h>
+
+/*
+ * Seeds the canary from arch_random_u64(). Must be called by the boot CPU
+ * before anything else, from a function that never returns (a function that
+ * read the old canary in its prologue would otherwise fail its check).
+ */
+void stack_protector_seed(void);
+
+/* Prints which random source seeded the canary. */
+void stack_protector_report(void);
+
+#endif
