@@ -15,12 +15,6 @@
 # the last console lines and the line it was waiting for. Logs: $BUILD/system/logs/.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
-BUILD=${BUILD:-build}
-QEMU=${QEMU:-qemu-system-aarch64}
-IMAGE=${FLAXEN_IMAGE:-$BUILD/xen/flaxen.bin}
-TIMEOUT=${TIMEOUT:-60}
-log_dir=$BUILD/system/logs
-mkdir -p "$log_dir"
 # shellcheck source=tests/system/lib.sh
 . tests/system/lib.sh
 

@@ -1,11 +1,20 @@
 # shellcheck shell=bash
 # Shared by the tests/system/*.sh scripts: boot the hypervisor image under QEMU.
-# Source it after setting BUILD, QEMU, IMAGE and TIMEOUT.
+# Source it from the repository's top directory.
+
+# Settings shared by every system test (override from the environment).
+BUILD=${BUILD:-build}
+QEMU=${QEMU:-qemu-system-aarch64}
+IMAGE=${FLAXEN_IMAGE:-$BUILD/xen/flaxen.bin}
+TIMEOUT=${TIMEOUT:-60}
+log_dir=$BUILD/system/logs
+mkdir -p "$log_dir"
 
 # flaxen_boot LOG SMP [QEMU ARGS...]
 # Boots $IMAGE with SMP CPUs, console to LOG. Returns QEMU's status, 124/137 on timeout, or
 # 125 when a line starting with FATAL appeared (QEMU is then stopped a second later: the
 # hypervisor halts the CPU and would otherwise sit until the timeout).
+
 flaxen_boot() {
     local log=$1 smp=$2 pid
     shift 2
