@@ -1,0 +1,143 @@
+/*
+ * Domains and their vCPUs (xen/common/domain.c).
+ *
+ * A domain is a guest: its own guest-physical address space (stage-2 tables
+ * and a VMID, struct arch_domain), the RAM it owns (extents from the page
+ * allocator, each mapped at one guest-physical address and nowhere else),
+ * its emulated devices, and one or more vCPUs.
+ *
+ * Life cycle (ARCHITECTURE.md section 6):
+ *   DOMAIN_BUILDING   created, RAM and devices being set up, no label yet
+ *   DOMAIN_RUNNING    labeled (sid != 0) and unpaused: vCPUs may run
+ *   DOMAIN_SHUTDOWN   a vCPU asked for shutdown or crashed: nothing runs
+ *   DOMAIN_DEAD       destroyed; every page and resource went back
+ * No vCPU of a domain runs unless the domain is DOMAIN_RUNNING with a label.
+ *
+ * Lock order: domain lock, then the scheduler lock (sched.c).
+ */
+#ifndef FLAXEN_DOMAIN_H
+#define FLAXEN_DOMAIN_H
+
+#include <flaxen/mmio.h>
+#include <flaxen/spinlock.h>
+#include <flaxen/types.h>
+
+#include <asm/domain.h>
+
+#define DOMAIN_MAX_VCPUS 8
+#define DOMAIN_MAX_EXTENTS 64
+#define DOMAIN_NAME_MAX 64
+#define MAX_DOMAINS 16
+
+typedef uint16_t domid_t;
+
+enum vcpu_state {
+    VCPU_OFFLINE,  /* never started, or PSCI CPU_OFF */
+    VCPU_RUNNABLE, /* on the run queue */
+    VCPU_RUNNING,  /* on a physical CPU (pcpu) */
+    VCPU_BLOCKED,  /* WFI or SCHEDOP_block: waits for an interrupt or its deadline */
+};
+
+struct vcpu {
+    struct domain *domain;
+    unsigned id;
+    uint64_t mpidr; /* what the guest reads in MPIDR_EL1 */
+    /* Scheduler state: protected by the scheduler lock. */
+    enum vcpu_state state;
+    int pcpu;                  /* the physical CPU it runs on, -1 when not running */
+    struct vcpu *run_next;     /* run queue link */
+    uint64_t wake_deadline_ns; /* blocked: wake up at this time as well (0 = no deadline) */
+    bool wake_pending;         /* an event arrived while running: do not block */
+    uint64_t slice_end_ns;     /* running: when its time slice ends */
+    uint64_t run_count;        /* times it was put on a CPU (benchmarks, tests) */
+    struct arch_vcpu arch;
+};
+
+enum domain_state {
+    DOMAIN_BUILDING,
+    DOMAIN_RUNNING,
+    DOMAIN_SHUTDOWN,
+    DOMAIN_DEAD,
+};
+
+struct domain_extent {
+    paddr_t pa;   /* host-physical base (a page_alloc block) */
+    uint64_t gpa; /* where the guest sees it */
+    unsigned order;
+};
+
+struct domain {
+    domid_t id;
+    char name[DOMAIN_NAME_MAX];
+    uint32_t sid; /* FLASK security id; 0 = unlabeled: may not run */
+    bool is_hardware;
+    enum domain_state state;
+    unsigned shutdown_code; /* SHUTDOWN_* of the public ABI */
+    struct spinlock lock;
+
+    unsigned nr_vcpus;
+    struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+
+    uint64_t ram_gpa; /* the guest's RAM: one bank [ram_gpa, ram_gpa + ram_size) */
+    uint64_t ram_size;
+    struct domain_extent extents[DOMAIN_MAX_EXTENTS];
+    unsigned nr_extents;
+
+    struct mmio_region mmio[DOMAIN_MAX_MMIO];
+    unsigned nr_mmio;
+
+    uint64_t console_tokens; /* rate limit of console_io output */
+    uint64_t console_refill_ns;
+
+    struct arch_domain arch;
+};
+
+/*
+ * Creates domain `id` in DOMAIN_BUILDING with nr_vcpus vCPUs (all offline)
+ * and an empty address space. Returns 0 and *out, or -EINVAL / -EEXIST /
+ * -ENOMEM with nothing left allocated.
+ */
+int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain **out);
+
+/*
+ * Gives domain d `bytes` of RAM (rounded up to pages) at guest-physical
+ * `gpa`, zero-filled, mapped read/write/execute at stage 2. Only while
+ * building; at most once. 0 or -errno (nothing half-mapped stays).
+ */
+int domain_alloc_ram(struct domain *d, uint64_t gpa, uint64_t bytes);
+
+/*
+ * Copies `len` bytes from hypervisor memory into the domain's RAM at `gpa`
+ * (used by the domain builder). The range must lie in the domain's RAM.
+ */
+int domain_copy_to_ram(struct domain *d, uint64_t gpa, const void *src, uint64_t len);
+
+/*
+ * Labels d with `sid` (checked by the caller against the policy) and starts
+ * vCPU 0 at `entry` with x0 = `x0` in EL1h, MMU off, interrupts masked (the
+ * arm64 boot protocol). A domain without a label is refused with -EACCES.
+ */
+int domain_start(struct domain *d, uint64_t entry, uint64_t x0);
+
+/* Marks d shut down with `code` and takes every vCPU off the CPUs. */
+void domain_shutdown(struct domain *d, unsigned code);
+
+/*
+ * Frees every page, stage-2 table, VMID and vCPU of a shut-down or building
+ * domain; d itself is freed too.
+ */
+void domain_destroy(struct domain *d);
+
+/* The domain with this id, or NULL. */
+struct domain *domain_by_id(domid_t id);
+
+/* The vCPU of d whose MPIDR affinity (Aff3..Aff0) equals `mpidr`, or NULL. */
+struct vcpu *domain_vcpu_by_mpidr(struct domain *d, uint64_t mpidr);
+
+/* The vCPU running on the calling physical CPU, or NULL in the idle loop. */
+struct vcpu *current_vcpu(void);
+
+/* Number of domains not yet destroyed. */
+unsigned domain_count(void);
+
+#endif

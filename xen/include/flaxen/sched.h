@@ -1,0 +1,60 @@
+/*
+ * The vCPU scheduler (xen/common/sched.c): one global run queue, round
+ * robin with a fixed time slice, any vCPU on any physical CPU.
+ *
+ * Every physical CPU runs sched_run(), which never returns: it picks a
+ * runnable vCPU and enters it; every exit from a guest ends in
+ * sched_exit_check(), which returns to the same vCPU or saves it and goes
+ * back to sched_run(). A CPU with nothing to run waits for an interrupt.
+ */
+#ifndef FLAXEN_SCHED_H
+#define FLAXEN_SCHED_H
+
+#include <flaxen/domain.h>
+
+#define SCHED_SLICE_NS 10000000ull /* 10 ms */
+
+/* Per-CPU scheduling loop; never returns. */
+NORETURN void sched_run(void);
+
+/*
+ * Makes v runnable (from OFFLINE or BLOCKED) and kicks an idle CPU.
+ * Caller must not hold the scheduler lock.
+ */
+void sched_vcpu_wake(struct vcpu *v);
+
+/*
+ * Something became pending for v (a virtual interrupt): if it is blocked,
+ * wake it; if it runs on another CPU, interrupt that CPU so the new state
+ * is seen at its next entry; if it is running here, nothing to do.
+ */
+void sched_vcpu_kick(struct vcpu *v);
+
+/* The calling vCPU gives up the rest of its slice. */
+void sched_yield(struct vcpu *v);
+
+/*
+ * The calling vCPU blocks until sched_vcpu_kick/wake or until deadline_ns
+ * (0 = none). Returns at once, without blocking, if a wake arrived already.
+ */
+void sched_block(struct vcpu *v, uint64_t deadline_ns);
+
+/* The calling vCPU goes offline (PSCI CPU_OFF, domain shutdown). */
+void sched_vcpu_stop(struct vcpu *v);
+
+/*
+ * Called on every guest exit, with the trap handled: returns if v should
+ * continue; otherwise saves v and switches (does not return).
+ */
+void sched_exit_check(struct vcpu *v);
+
+/* The scheduler's timer interrupt (the physical CPU's hypervisor timer). */
+void sched_timer_interrupt(void);
+
+/* A reschedule IPI arrived (nothing to do beyond sched_exit_check). */
+void sched_ipi_interrupt(void);
+
+/* Time of the next event the calling CPU's timer must fire for (0 = none). */
+uint64_t sched_next_deadline(void);
+
+#endif
