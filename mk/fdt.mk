@@ -13,8 +13,10 @@
 #                        -nostdinc (generated below; the hypervisor may point this at
 #                        its own freestanding headers instead)
 #   LIBFDT_HYP_CFLAGS    what a hypervisor file that includes <libfdt.h> adds to HYP_CFLAGS
-#   BOOTINFO_SRCS        xen/common/bootinfo.c xen/common/fdt_read.c
-#   BOOTINFO_HYP_OBJS    bootinfo compiled by mk/hyp.mk's rule (FP/SIMD-free, checked by
+#   BOOTINFO_SRCS        the hypervisor's libfdt users: xen/common/bootinfo.c and
+#                        fdt_read.c (the boot device tree), guest_fdt.c (a boot-time
+#                        domain's device tree, written with libfdt's fdt_sw functions)
+#   BOOTINFO_HYP_OBJS    those compiled by mk/hyp.mk's rule (FP/SIMD-free, checked by
 #                        scripts/check-hyp-objects.sh with every other hypervisor object)
 #   LIBFDT_HOST_LIBS     -lfdt (host libfdt-dev) for unit tests and fuzzing
 #   BOOTINFO_TEST_DTBS   $(BUILD)/dtb/*.dtb: tests/unit/dts/*.dts compiled by dtc, plus
@@ -30,11 +32,12 @@
 #   strtoul            only fdt_overlay.o (fdt_overlay_apply); unused by bootinfo
 #   __stack_chk_guard  a global (not TLS), read through the GOT in every function
 #   __stack_chk_fail   Debian builds with -fstack-protector-strong
-# Linked with bootinfo (which pulls in fdt.o, fdt_ro.o, fdt_check.o, fdt_strerror.o)
-# the hypervisor must provide exactly: memchr memcmp memcpy memmove memset strlen
-# strnlen strrchr __stack_chk_guard __stack_chk_fail (memset also for gcc's own
-# calls from bootinfo.o; checked with aarch64-linux-gnu-ld -r and nm -u). Set the
-# boot canary before bootinfo_parse() or not while a libfdt frame is live.
+# Linked with bootinfo and guest_fdt (which pull in fdt.o, fdt_ro.o, fdt_check.o,
+# fdt_strerror.o and fdt_sw.o) the hypervisor must provide exactly: memchr memcmp
+# memcpy memmove memset strlen strnlen strrchr __stack_chk_guard __stack_chk_fail
+# (memset also for gcc's own calls from bootinfo.o; checked with
+# aarch64-linux-gnu-ld -r and nm -u). Set the boot canary before bootinfo_parse()
+# or not while a libfdt frame is live.
 #
 # Facts about the objects that the hypervisor's link and mappings must accept:
 #   - built -fPIC: R_AARCH64_ADR_GOT_PAGE / LD64_GOT_LO12_NC, so the link needs a .got;
@@ -54,7 +57,7 @@ LIBFDT_HYP_CFLAGS = -I$(LIBFDT_HYP_INCLUDE) -I$(LIBFDT_HYP_LIBC_INCLUDE) -Ixen/i
 LIBFDT_HYP_ARCHIVE := $(BUILD)/hyp/libfdt.a
 LIBFDT_HOST_LIBS := -lfdt
 
-BOOTINFO_SRCS := xen/common/bootinfo.c xen/common/fdt_read.c
+BOOTINFO_SRCS := xen/common/bootinfo.c xen/common/fdt_read.c xen/common/guest_fdt.c
 BOOTINFO_HYP_OBJS := $(BOOTINFO_SRCS:%.c=$(BUILD)/hyp/obj/%.o)
 FDT_RESERVED_SECTION := .text.fpsimd
 
