@@ -43,7 +43,10 @@ deps:
 include flask/policy/policy.mk
 include mk/fdt.mk
 include mk/hyp.mk
+include mk/vgic-tests.mk
 include mk/guest.mk
+include mk/build-tests.mk
+include mk/core-tests.mk
 
 # Feature policies written for the tests: definitions + one .conf each.
 TEST_POLICY_CONFS := $(wildcard tests/policy/policies/*.conf)

@@ -28,6 +28,7 @@ suites+=(
     "audit2allow|tests/tools/audit2allow.sh"
     "guest|tests/guest/run.sh"
     "boot|tests/system/boot_smoke.sh"
+    "flask-boot|tests/system/flask_boot.sh"
     "hardening|tests/system/hardening.sh"
     "differential|tests/policy/differential.sh"
     "fuzz|tests/fuzz/smoke.sh"

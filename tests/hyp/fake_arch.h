@@ -17,6 +17,9 @@ void fake_ram_init(uint64_t size);
 /* Fills the fake RAM with a pattern, as memory left over from a previous owner would be. */
 void fake_ram_fill(unsigned char value);
 
+/* What arch_time_ns returns (tests move time forward by hand). */
+extern uint64_t fake_time_ns;
+
 /* Number of times arch_halt ran (panic ends in it; the fake aborts). */
 extern int fake_halts;
 

@@ -7,6 +7,9 @@ BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-aarch64}
 IMAGE=${FLAXEN_IMAGE:-$BUILD/xen/flaxen.bin}
 TIMEOUT=${TIMEOUT:-60}
+# The FLASK policy every boot gets as a module (enforcing mode needs one); FLAXEN_POLICY=
+# (empty) boots without.
+FLAXEN_POLICY=${FLAXEN_POLICY-$BUILD/policy/flaxen.30}
 log_dir=$BUILD/system/logs
 mkdir -p "$log_dir"
 
@@ -19,7 +22,8 @@ flaxen_boot() {
     local log=$1 smp=$2 pid
     shift 2
     timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,virtualization=on,gic-version=3 -cpu max \
-        -smp "$smp" -m 1G -nographic -no-reboot -kernel "$IMAGE" "$@" \
+        -smp "$smp" -m 1G -nographic -no-reboot -kernel "$IMAGE" \
+        ${FLAXEN_POLICY:+-device guest-loader,addr=0x52000000,initrd=$FLAXEN_POLICY} "$@" \
         </dev/null >"$log" 2>&1 &
     pid=$!
     while kill -0 "$pid" 2>/dev/null; do

@@ -129,3 +129,16 @@ void panic(const char *fmt, ...)
     printk("\nFATAL: CPU %u halted (hypervisor bug)\n", arch_cpu_id());
     arch_halt();
 }
+
+void boot_stop(const char *fmt, ...)
+{
+    va_list ap;
+
+    console_enter_panic();
+    printk("FATAL: CPU %u: ", arch_cpu_id());
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+    printk("\nFATAL: boot stopped (fail closed): CPU %u halted\n", arch_cpu_id());
+    arch_halt();
+}

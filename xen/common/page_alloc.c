@@ -343,3 +343,15 @@ int free_pages(paddr_t addr, unsigned order)
     spin_unlock(&page_alloc_lock);
     return 0;
 }
+
+uint64_t page_alloc_free_count_global(void)
+{
+    uint64_t n;
+
+    if (!page_alloc_global)
+        return 0;
+    spin_lock(&page_alloc_lock);
+    n = page_alloc_free_count(page_alloc_global);
+    spin_unlock(&page_alloc_lock);
+    return n;
+}

@@ -1,16 +1,20 @@
 /*
  * The arch-neutral boot flow: banner, what the device tree described, the
- * page allocator, the other CPUs, and (until domains exist) power-off.
+ * page allocator, the other CPUs, the security server and its policy, the
+ * boot-time domains, then every CPU enters the scheduler.
  */
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
+#include <flaxen/domain_boot.h>
 #include <flaxen/lib.h>
 #include <flaxen/page_alloc.h>
+#include <flaxen/sched.h>
 #include <flaxen/selftest.h>
 #include <flaxen/setup.h>
 #include <flaxen/smp.h>
 #include <flaxen/stack_protector.h>
 #include <flaxen/string.h>
+#include <xsm/xsm.h>
 
 #ifndef FLAXEN_VERSION
 #define FLAXEN_VERSION "unknown"
@@ -154,9 +158,38 @@ static void page_alloc_selfcheck(void)
     printk("page allocator self-check: OK\n");
 }
 
-void start_flaxen(const struct bootinfo *bi, const struct boot_layout *layout)
+/*
+ * The FLASK mode from the command line, the policy among the boot modules,
+ * and the security server loaded with it. Fail closed: anything wrong here
+ * stops the boot (enforcing without a policy, a policy that does not load,
+ * an unknown flask= value).
+ */
+static void security_setup(struct bootinfo *bi)
 {
-    unsigned online;
+    const void *images[BOOTINFO_MAX_MODULES];
+    char err[XSM_ERROR_LEN > BOOTINFO_ERROR_LEN ? XSM_ERROR_LEN : BOOTINFO_ERROR_LEN] = "";
+    enum xsm_mode mode;
+    const void *policy = NULL;
+    size_t policy_len = 0;
+
+    if (xsm_parse_cmdline(bi->cmdline, &mode, err, sizeof(err)))
+        boot_stop("Flask: %s", err);
+    for (unsigned i = 0; i < bi->nr_modules; i++)
+        images[i] = arch_phys_to_virt(bi->modules[i].where.base);
+    if (bootinfo_resolve_policy(bi, images, err))
+        boot_stop("boot modules: %s", err);
+    if (bi->policy >= 0) {
+        policy = images[bi->policy];
+        policy_len = bi->modules[bi->policy].where.size;
+    }
+    if (xsm_boot_init(mode, policy, policy_len, err, sizeof(err)))
+        boot_stop("Flask: %s", err);
+    xsm_boot_selfcheck(bi->cmdline);
+}
+
+void start_flaxen(struct bootinfo *bi, const struct boot_layout *layout)
+{
+    unsigned online, started;
 
     printk("Flaxen hypervisor %s (EL2)\n", FLAXEN_VERSION);
     arch_print_cpu_info();
@@ -165,9 +198,18 @@ void start_flaxen(const struct bootinfo *bi, const struct boot_layout *layout)
     page_alloc_setup(bi, layout);
     page_alloc_selfcheck();
     arch_boot_selfcheck();
+    arch_virt_boot_init(bi);
     online = smp_boot_secondaries(bi);
     printk("%u CPU%s online\n", online, online == 1 ? "" : "s");
     selftest_run(bi->cmdline);
-    printk("no domains to run: powering off\n");
-    arch_power_off();
+    security_setup(bi);
+    started = domain_boot_all(bi);
+    if (!started) {
+        printk("no domains to run: powering off\n");
+        arch_power_off();
+    }
+    printk("%u domain%s started\n", started, started == 1 ? "" : "s");
+    arch_cpu_virt_init();
+    smp_release_secondaries();
+    sched_run();
 }

@@ -7,11 +7,13 @@
  */
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
+#include <flaxen/sched.h>
 #include <flaxen/smp.h>
 
 #define CPU_START_TIMEOUT_NS 5000000000ull /* generous: TCG on a busy host */
 
 static bool cpu_online[NR_CPUS];
+static bool secondaries_released;
 
 static bool wait_online(unsigned cpu)
 {
@@ -68,9 +70,16 @@ unsigned smp_boot_secondaries(const struct bootinfo *bi)
 void smp_secondary_main(unsigned cpu)
 {
     printk("CPU %u online (hwid %#lx)\n", cpu, (unsigned long)arch_cpu_hwid());
+    arch_cpu_virt_init();
     __atomic_store_n(&cpu_online[cpu], true, __ATOMIC_RELEASE);
-    /* Nothing to schedule yet: park until the machine powers off. */
-    arch_halt();
+    while (!__atomic_load_n(&secondaries_released, __ATOMIC_ACQUIRE))
+        arch_cpu_relax();
+    sched_run();
+}
+
+void smp_release_secondaries(void)
+{
+    __atomic_store_n(&secondaries_released, true, __ATOMIC_RELEASE);
 }
 
 unsigned smp_online_count(void)

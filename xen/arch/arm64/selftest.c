@@ -86,9 +86,12 @@ static bool el1_probe_active;
 
 bool el1_probe_trap(struct cpu_regs *regs, unsigned kind)
 {
-    if (!el1_probe_active || (kind & 3) != VEC_SYNC || ESR_EC(regs->esr) != ESR_EC_HVC64 ||
-        (regs->esr & 0xffff) != EL1_PROBE_EXIT_IMM)
+    if (!el1_probe_active || (kind & 3) != VEC_SYNC || ESR_EC(regs->esr) != ESR_EC_HVC64)
         return false;
+    if ((regs->esr & 0xffff) != EL1_PROBE_EXIT_IMM) {
+        regs->x[0] = (uint64_t)-ENOSYS; /* the probe's hypercall: no domain, no handler */
+        return true;
+    }
     el1_probe_active = false;
     el1_probe_exit(regs->x[0]);
 }

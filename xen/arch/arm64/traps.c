@@ -4,8 +4,7 @@
  * An exception taken from EL2 is always a hypervisor bug: report everything
  * useful in one block of lines starting with "FATAL" and halt this CPU (the
  * state stays inspectable with a debugger). Exceptions from guests go to
- * trap_from_guest(), the single funnel later work routes hypercalls, aborts
- * and interrupts through.
+ * trap_from_guest() in guest_traps.c.
  */
 #include <asm/sysregs.h>
 #include <asm/traps.h>
@@ -19,7 +18,7 @@ static const char *const vector_groups[] = {"EL2 with SP_EL0", "EL2", "guest AAr
 static const char *const vector_types[] = {"synchronous", "IRQ", "FIQ", "SError"};
 
 /* Exception classes (ESR_ELx.EC, Arm ARM D17.2.37) worth naming in a report. */
-static const char *exception_class_name(unsigned ec)
+const char *exception_class_name(unsigned ec)
 {
     static const struct {
         unsigned ec;
@@ -131,20 +130,4 @@ void trap_el2_stack_overflow(uint64_t bad_sp, unsigned kind)
            (unsigned long)READ_SYSREG(elr_el2), (unsigned long)READ_SYSREG(spsr_el2));
     printk("FATAL: CPU %u halted (hypervisor bug)\n", arch_cpu_id());
     arch_halt();
-}
-
-void trap_from_guest(struct cpu_regs *regs, unsigned kind)
-{
-    unsigned ec = ESR_EC(regs->esr);
-
-    if (el1_probe_trap(regs, kind))
-        return;
-    /* Stub until domains exist: hypercalls answer -ENOSYS, anything else is unexpected. */
-    if ((kind & 3) == VEC_SYNC && ec == ESR_EC_HVC64) {
-        regs->x[0] = (uint64_t)-ENOSYS;
-        return;
-    }
-    panic("%s %s trap from a guest: %s (EC=%#x, ESR %#lx, ELR %#lx), no domain support yet",
-          vector_groups[(kind >> 2) & 3], vector_types[kind & 3], exception_class_name(ec), ec,
-          (unsigned long)regs->esr, (unsigned long)regs->elr);
 }

@@ -11,9 +11,23 @@
  *   trap_from_guest(regs, kind), restores the (possibly updated) frame and
  *   returns with ERET followed by a speculation barrier (dsb nsh; isb), so
  *   nothing after the ERET executes speculatively at EL2.
+ *
+ * Pointer authentication: EL2 (E2H = 0) and the guest share the key
+ * registers, so when the hypervisor signs its return addresses
+ * (SCTLR_EL2.EnIA) a guest exit saves the guest's APIA key in the frame and
+ * loads the hypervisor's (mmu_config), and the way back restores the guest's.
+ * The other keys are never used at EL2; they are switched with the vCPU.
+ *
+ * The guest frame always sits at the top of the CPU's stack (16 bytes
+ * below its end): the stack pointer a guest leaves behind is that address,
+ * and arch_guest_resume() builds a frame there to enter a vCPU.
  */
 #include <asm/layout.h>
+#include <asm/mmu.h>
 #include <asm/regs.h>
+
+#define APIAKEYLO_EL1 S3_0_C2_C1_0
+#define APIAKEYHI_EL1 S3_0_C2_C1_1
 
 /* Hypervisor exception: check the stack, then save x0/x1 and go to el2_trap. */
 .macro el2_vector kind
@@ -112,10 +126,32 @@ guest_trap:
     save_frame
     mrs x2, sp_el0
     str x2, [sp, #REGS_SP]
-    mov x29, xzr                        /* end of the hypervisor's frame chain */
+    adrp x2, mmu_config
+    add x2, x2, :lo12:mmu_config
+    ldr x3, [x2, #MMU_CFG_SCTLR]
+    tbz x3, #SCTLR_EL2_ENIA_BIT, 1f
+    mrs x3, APIAKEYLO_EL1
+    mrs x4, APIAKEYHI_EL1
+    stp x3, x4, [sp, #REGS_APIA]
+    ldp x3, x4, [x2, #MMU_CFG_KEY_LO]
+    msr APIAKEYLO_EL1, x3
+    msr APIAKEYHI_EL1, x4
+    isb
+1:  mov x29, xzr                        /* end of the hypervisor's frame chain */
     mov x0, sp
     bl trap_from_guest
-    ldp x2, x3, [sp, #REGS_ELR]
+    /* fall through: back to the same vCPU */
+
+/* sp = a complete guest frame at the top of this CPU's stack. */
+guest_return:
+    adrp x2, mmu_config
+    add x2, x2, :lo12:mmu_config
+    ldr x3, [x2, #MMU_CFG_SCTLR]
+    tbz x3, #SCTLR_EL2_ENIA_BIT, 1f
+    ldp x3, x4, [sp, #REGS_APIA]
+    msr APIAKEYLO_EL1, x3
+    msr APIAKEYHI_EL1, x4
+1:  ldp x2, x3, [sp, #REGS_ELR]
     msr elr_el2, x2
     msr spsr_el2, x3
     ldr x2, [sp, #REGS_SP]
@@ -140,3 +176,24 @@ guest_trap:
     eret
     dsb nsh
     isb
+
+/*
+ * void arch_guest_resume(const struct cpu_regs *frame): never returns.
+ * Copies *frame (which must not be on this stack) to the top of the calling
+ * CPU's stack, abandons everything below it and enters the guest with it.
+ */
+    .global arch_guest_resume
+    .type arch_guest_resume, %function
+arch_guest_resume:
+    mov x1, sp
+    and x1, x1, #~(STACK_SLOT_SIZE - 1)
+    mov x2, #(STACK_TOP_OFFSET - REGS_SIZE)
+    add x1, x1, x2
+    mov sp, x1
+    mov x2, #REGS_SIZE
+2:  ldp x3, x4, [x0], #16
+    stp x3, x4, [x1], #16
+    subs x2, x2, #16
+    b.ne 2b
+    b guest_return
+    .size arch_guest_resume, . - arch_guest_resume

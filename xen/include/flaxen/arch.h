@@ -63,4 +63,66 @@ void arch_print_cpu_info(void);
  */
 void *arch_phys_to_virt(paddr_t pa);
 
+/* ---------------------------------------------------------------- domains and vCPUs */
+struct domain;
+struct vcpu;
+
+/* Stage-2 address space and virtual devices of a new domain. 0 or -errno (nothing left). */
+int arch_domain_init(struct domain *d);
+
+/* Frees what arch_domain_init and arch_domain_map_ram set up (TLBs invalidated). */
+void arch_domain_destroy(struct domain *d);
+
+/* Maps host-physical [pa, pa + size) at guest-physical gpa as d's RAM. 0 or -errno. */
+int arch_domain_map_ram(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size);
+
+/* The host-physical address of d's RAM at gpa, or -ENOENT. */
+int arch_domain_translate(struct domain *d, uint64_t gpa, paddr_t *pa);
+
+/* A vCPU in its reset state: EL1, MMU off, registers zero, its MPIDR set from v->mpidr. */
+void arch_vcpu_init(struct vcpu *v);
+
+/* Where v starts (boot, PSCI CPU_ON): pc = entry, x0 = arg, EL1h, DAIF masked, MMU off. */
+void arch_vcpu_set_entry(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/* Loads v onto the calling CPU and runs it; returns only through a trap. */
+NORETURN void arch_vcpu_enter(struct vcpu *v);
+
+/* Saves the state of v, which just left the calling CPU, into v. */
+void arch_vcpu_save(struct vcpu *v);
+
+/* Whether v has an interrupt that ends a wait for interrupt. */
+bool arch_vcpu_has_pending_irq(struct vcpu *v);
+
+/* When v's own timer fires (arch_time_ns() time), 0 for never. */
+uint64_t arch_vcpu_timer_deadline(const struct vcpu *v);
+
+/* Idle CPU: waits for an interrupt and handles what arrived. */
+void arch_idle_wait(void);
+
+/* Arms the calling CPU's scheduler timer (0: disarm). */
+void arch_timer_set(uint64_t deadline_ns);
+
+/* Cleans [start, start + len) to the point of coherency (guest RAM written by us). */
+void arch_dcache_clean(const void *start, size_t len);
+
+/* Boot CPU, once, before the other CPUs start: stage-2 set-up, GIC distributor. */
+struct bootinfo;
+void arch_virt_boot_init(const struct bootinfo *bi);
+
+/* Each CPU, before it first runs a vCPU: traps, stage-2 control, GIC CPU interface, timer. */
+void arch_cpu_virt_init(void);
+
+/* Interrupts CPU `cpu` so that it reschedules. */
+void arch_send_reschedule(unsigned cpu);
+
+/*
+ * Copies between hypervisor memory and the running vCPU v's memory at guest
+ * virtual address gva (translated through the guest's own stage 1 and then
+ * its stage 2). 0, or -EFAULT when any byte is not accessible RAM of v's
+ * domain with the needed permission. v must be the vCPU that trapped.
+ */
+int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
+int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
+
 #endif

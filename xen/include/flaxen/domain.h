@@ -21,6 +21,7 @@
 #include <flaxen/mmio.h>
 #include <flaxen/spinlock.h>
 #include <flaxen/types.h>
+#include <public/xen.h>
 
 #include <asm/domain.h>
 
@@ -28,8 +29,6 @@
 #define DOMAIN_MAX_EXTENTS 64
 #define DOMAIN_NAME_MAX 64
 #define MAX_DOMAINS 16
-
-typedef uint16_t domid_t;
 
 enum vcpu_state {
     VCPU_OFFLINE,  /* never started, or PSCI CPU_OFF */
@@ -78,6 +77,9 @@ struct domain {
     unsigned nr_vcpus;
     struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
 
+    uint64_t boot_entry; /* where the builder wants vCPU 0 to start, and its x0 */
+    uint64_t boot_x0;
+
     uint64_t ram_gpa; /* the guest's RAM: one bank [ram_gpa, ram_gpa + ram_size) */
     uint64_t ram_size;
     struct domain_extent extents[DOMAIN_MAX_EXTENTS];
@@ -86,8 +88,12 @@ struct domain {
     struct mmio_region mmio[DOMAIN_MAX_MMIO];
     unsigned nr_mmio;
 
-    uint64_t console_tokens; /* rate limit of console_io output */
+    /* console_io output (hypercall.c), under the domain lock. */
+    char console_line[256]; /* the line being assembled */
+    unsigned console_len;
+    uint64_t console_tokens; /* bytes it may still print (rate limit) */
     uint64_t console_refill_ns;
+    uint64_t console_dropped; /* bytes dropped since the last notice */
 
     struct arch_domain arch;
 };
@@ -127,6 +133,19 @@ void domain_shutdown(struct domain *d, unsigned code);
  * domain; d itself is freed too.
  */
 void domain_destroy(struct domain *d);
+
+/*
+ * A domain that shut down and has no vCPU left on any CPU, now marked
+ * DOMAIN_DEAD for the caller to destroy; NULL if there is none.
+ */
+struct domain *domain_claim_finished(void);
+
+/*
+ * Records the free page count before any domain exists; when the last
+ * domain is destroyed, the count is compared with it (a leak is printed)
+ * and the machine powers off.
+ */
+void domain_note_free_pages(void);
 
 /* The domain with this id, or NULL. */
 struct domain *domain_by_id(domid_t id);

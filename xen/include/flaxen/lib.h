@@ -12,6 +12,13 @@
 /* Prints "FATAL: <message>" and halts the calling CPU (a hypervisor bug). */
 NORETURN void panic(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/*
+ * Prints "FATAL: <message>" and halts: the boot cannot go on safely because of
+ * its configuration or inputs (no policy, a policy that does not load, ...).
+ * Not a hypervisor bug; the fail-closed stop of ARCHITECTURE.md section 6.
+ */
+NORETURN void boot_stop(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
 #define BUG_ON(cond)                                                                               \
     do {                                                                                           \
         if (__builtin_expect(!!(cond), 0))                                                         \

@@ -84,4 +84,7 @@ void page_alloc_set_global(struct page_alloc *pa);
 int alloc_pages(unsigned order, paddr_t *out);
 int free_pages(paddr_t addr, unsigned order);
 
+/* Free pages of the hypervisor-wide allocator. */
+uint64_t page_alloc_free_count_global(void);
+
 #endif

@@ -39,6 +39,15 @@ void sched_yield(struct vcpu *v);
  */
 void sched_block(struct vcpu *v, uint64_t deadline_ns);
 
+/*
+ * Starts offline vCPU v at `entry` with x0 = arg (PSCI CPU_ON). 0, or
+ * -EBUSY when v is not fully off (still on, or still leaving its CPU).
+ */
+int sched_vcpu_start(struct vcpu *v, uint64_t entry, uint64_t arg);
+
+/* Whether v is fully off: offline and not on any CPU (PSCI AFFINITY_INFO). */
+bool sched_vcpu_is_off(struct vcpu *v);
+
 /* The calling vCPU goes offline (PSCI CPU_OFF, domain shutdown). */
 void sched_vcpu_stop(struct vcpu *v);
 

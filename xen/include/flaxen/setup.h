@@ -19,6 +19,6 @@ struct boot_layout {
  * Prints the banner and what was found, starts the page allocator and the
  * secondary CPUs, then (no domain support yet) powers the machine off.
  */
-NORETURN void start_flaxen(const struct bootinfo *bi, const struct boot_layout *layout);
+NORETURN void start_flaxen(struct bootinfo *bi, const struct boot_layout *layout);
 
 #endif

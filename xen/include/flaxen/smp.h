@@ -16,6 +16,9 @@ unsigned smp_boot_secondaries(const struct bootinfo *bi);
 /* Where a secondary CPU arrives once its MMU and stack are set up. */
 NORETURN void smp_secondary_main(unsigned cpu);
 
+/* Lets the secondary CPUs, parked after coming online, enter the scheduler. */
+void smp_release_secondaries(void);
+
 /* Number of CPUs online now. */
 unsigned smp_online_count(void);
 

@@ -21,5 +21,7 @@ int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t max);
 char *strchr(const char *s, int c);
 char *strrchr(const char *s, int c);
+/* Copies at most size - 1 bytes of src and NUL-terminates (size > 0); returns strlen(src). */
+size_t strlcpy(char *dst, const char *src, size_t size);
 
 #endif

@@ -36,6 +36,8 @@ typedef uint64_t paddr_t; /* a host physical address */
 #define ENOENT 2
 #define EIO 5
 #define ENOMEM 12
+#define EACCES 13
+#define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
 #define EINVAL 22

@@ -12,7 +12,8 @@
 #define REGS_ESR 272
 #define REGS_FAR 280
 #define REGS_HPFAR 288
-#define REGS_SIZE 304
+#define REGS_APIA 296 /* guest frames: the guest's APIA key (lo, hi) while EL2 uses its own */
+#define REGS_SIZE 320
 
 /* Vector kinds: group * 4 + type (Arm ARM D1.3.1, vector table layout). */
 #define VEC_GROUP_EL2T 0 /* current EL, SP_EL0: never used by Flaxen */
@@ -35,6 +36,8 @@ struct cpu_regs {
     uint64_t esr;
     uint64_t far;
     uint64_t hpfar;
+    uint64_t apia_lo;
+    uint64_t apia_hi;
     uint64_t pad;
 };
 
@@ -45,6 +48,7 @@ _Static_assert(__builtin_offsetof(struct cpu_regs, spsr) == REGS_SPSR, "spsr");
 _Static_assert(__builtin_offsetof(struct cpu_regs, esr) == REGS_ESR, "esr");
 _Static_assert(__builtin_offsetof(struct cpu_regs, far) == REGS_FAR, "far");
 _Static_assert(__builtin_offsetof(struct cpu_regs, hpfar) == REGS_HPFAR, "hpfar");
+_Static_assert(__builtin_offsetof(struct cpu_regs, apia_lo) == REGS_APIA, "apia");
 _Static_assert(sizeof(struct cpu_regs) == REGS_SIZE && REGS_SIZE % 16 == 0, "size");
 #endif
 

@@ -20,11 +20,14 @@ NORETURN void trap_el2_fatal(struct cpu_regs *regs, unsigned kind);
 NORETURN void trap_el2_stack_overflow(uint64_t bad_sp, unsigned kind);
 
 /*
- * The single entry for every exception from a guest (lower EL). May update
- * *regs (return value, ELR); vectors.S restores it and returns to the guest.
- * Stub for now: HVC returns -ENOSYS, anything else is a fatal error.
+ * The single entry for every exception from a guest (lower EL), in
+ * guest_traps.c. Handles it for the running vCPU, updating *regs; returns to
+ * vectors.S to go back to the same vCPU, or switches to another one.
  */
 void trap_from_guest(struct cpu_regs *regs, unsigned kind);
+
+/* A name for an exception class (ESR_ELx.EC), for reports. */
+const char *exception_class_name(unsigned ec);
 
 /*
  * selftest.c: the exit HVC of the boot-time trap-path check, recognised only

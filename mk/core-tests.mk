@@ -1,0 +1,17 @@
+# Host tests of hypervisor-core modules that need more than HYP_HOST_CORE (mk/hyp.mk): each
+# test_hyp_NAME lists its extra sources here. The arm64 headers they include are pure C.
+
+CORE_TEST_DEPS := tests/hyp/fake_arch.c tests/hyp/fake_arch.h $(HYP_HOST_CORE) \
+	$(wildcard xen/include/flaxen/*.h xen/include/public/*.h xen/arch/arm64/include/asm/*.h) \
+	tests/unit/unit.c tests/unit/unit.h
+
+define core_test
+$(BUILD)/host/bin/unit/test_hyp_$(1): tests/hyp/test_hyp_$(1).c $(2) $(CORE_TEST_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -Ixen/include -Ixen/arch/arm64/include -Itests/unit -o $$@ \
+		$$< tests/hyp/fake_arch.c $(2) $$(HYP_HOST_CORE) tests/unit/unit.c $$(HOST_LDFLAGS)
+endef
+
+$(eval $(call core_test,cmdline,xen/common/cmdline.c))
+$(eval $(call core_test,hypercall,xen/common/hypercall.c))
+$(eval $(call core_test,mmio,xen/common/mmio.c))

@@ -1,0 +1,209 @@
+/*
+ * Boot-time domains (flaxen/domain_boot.h).
+ *
+ * Guest-physical layout (Xen's on Arm, so guests written for Xen find the
+ * same): RAM from 0x40000000, the virtual GIC at 0x03001000/0x03020000
+ * (asm/vgic.h), the grant-table window at 0x38000000, the event-channel
+ * PPI 31. Domain ids: 0 for dom0, then 1, 2, ... in device-tree order.
+ *
+ * Order per domain: label first (a seclabel the policy does not know stops
+ * the domain before anything is allocated), then memory and images, and
+ * the vCPUs start only after every domain is built.
+ */
+#include <flaxen/arch.h>
+#include <flaxen/cmdline.h>
+#include <flaxen/console.h>
+#include <flaxen/domain.h>
+#include <flaxen/domain_boot.h>
+#include <flaxen/format.h>
+#include <flaxen/guest_fdt.h>
+#include <flaxen/kernel_image.h>
+#include <flaxen/string.h>
+#include <xsm/xsm.h>
+
+#include <asm/vgic.h>
+
+#define GUEST_RAM_BASE 0x40000000ull
+#define GUEST_GNTTAB_BASE 0x38000000ull
+#define GUEST_GNTTAB_SIZE 0x01000000ull
+#define GUEST_EVTCHN_PPI 31
+#define DOM0_DEFAULT_MEM MIB(128)
+#define GUEST_FDT_MAX KIB(16)
+#define BUILD_ERROR_LEN 200
+
+/* What one boot-time domain is made of. */
+struct boot_domain {
+    domid_t id;
+    const char *name;
+    const char *seclabel; /* empty: the policy's initial SID */
+    bool hardware;
+    uint64_t memory;
+    unsigned vcpus;
+    const struct bootinfo_module *kernel;
+    const struct bootinfo_module *ramdisk; /* or NULL */
+};
+
+/* Boot CPU only, one domain at a time. */
+static unsigned char fdt_buffer[GUEST_FDT_MAX] __attribute__((aligned(8)));
+
+static const void *module_bytes(const struct bootinfo_module *m)
+{
+    return arch_phys_to_virt(m->where.base);
+}
+
+static int domain_label(const struct boot_domain *bd, uint32_t *sid, char *err)
+{
+    if (bd->seclabel[0])
+        return xsm_context_to_sid(bd->seclabel, sid, err, BUILD_ERROR_LEN);
+    return xsm_initial_domain_sid(bd->hardware, sid);
+}
+
+static int write_fdt(struct domain *d, const struct boot_domain *bd, const struct guest_layout *l,
+                     char *err)
+{
+    uint64_t mpidr[DOMAIN_MAX_VCPUS];
+    struct guest_fdt_params p = {
+        .bootargs = bd->kernel->cmdline,
+        .ram_base = d->ram_gpa,
+        .ram_size = d->ram_size,
+        .nr_vcpus = d->nr_vcpus,
+        .vcpu_mpidr = mpidr,
+        .gicd_base = VGIC_GICD_BASE,
+        .gicd_size = VGIC_GICD_SIZE,
+        .gicr_base = VGIC_GICR_BASE,
+        .gicr_size = VGIC_GICR_STRIDE * d->nr_vcpus,
+        .ramdisk_base = bd->ramdisk ? l->ramdisk_base : 0,
+        .ramdisk_end = bd->ramdisk ? l->ramdisk_end : 0,
+        .gnttab_base = GUEST_GNTTAB_BASE,
+        .gnttab_size = GUEST_GNTTAB_SIZE,
+        .evtchn_ppi = GUEST_EVTCHN_PPI,
+    };
+    int rc;
+
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        mpidr[i] = d->vcpus[i]->mpidr;
+    rc = guest_fdt_build(fdt_buffer, sizeof(fdt_buffer), &p, err);
+    return rc ? rc : domain_copy_to_ram(d, l->dtb_base, fdt_buffer, l->dtb_end - l->dtb_base);
+}
+
+/* Memory, images and device tree of a created domain. */
+static int populate(struct domain *d, const struct boot_domain *bd, struct guest_layout *l,
+                    char *err)
+{
+    struct kernel_image k;
+    uint64_t ramdisk_size = bd->ramdisk ? bd->ramdisk->where.size : 0;
+    int rc = kernel_image_parse(module_bytes(bd->kernel), bd->kernel->where.size, &k, err);
+
+    rc = rc ? rc : domain_alloc_ram(d, GUEST_RAM_BASE, bd->memory);
+    if (rc == -ENOMEM)
+        format_snprintf(err, BUILD_ERROR_LEN, "not enough free memory for %lu KiB of RAM",
+                 (unsigned long)(bd->memory >> 10));
+    rc = rc ? rc
+            : kernel_image_place(&k, d->ram_gpa, d->ram_size, GUEST_FDT_MAX, ramdisk_size, l, err);
+    rc = rc ? rc
+            : domain_copy_to_ram(d, l->kernel_base, module_bytes(bd->kernel),
+                                 bd->kernel->where.size);
+    if (!rc && bd->ramdisk)
+        rc = domain_copy_to_ram(d, l->ramdisk_base, module_bytes(bd->ramdisk), ramdisk_size);
+    return rc ? rc : write_fdt(d, bd, l, err);
+}
+
+static struct domain *build_one(const struct boot_domain *bd)
+{
+    char err[BUILD_ERROR_LEN] = "", context[BOOTINFO_LABEL_MAX];
+    struct guest_layout layout;
+    struct domain *d = NULL;
+    uint32_t sid;
+    int rc = domain_label(bd, &sid, err);
+
+    if (rc) {
+        printk("domain %u (%s): seclabel '%s' refused: %s: not built\n", bd->id, bd->name,
+               bd->seclabel, err[0] ? err : "unknown to the policy");
+        return NULL;
+    }
+    rc = domain_create(bd->id, bd->name, bd->vcpus, &d);
+    if (!rc) {
+        d->is_hardware = bd->hardware;
+        rc = populate(d, bd, &layout, err);
+    }
+    if (rc) {
+        printk("domain %u (%s): cannot build: %s (error %d)\n", bd->id, bd->name,
+               err[0] ? err : "no memory", rc);
+        if (d)
+            domain_destroy(d);
+        return NULL;
+    }
+    d->sid = sid;
+    d->boot_entry = layout.entry;
+    d->boot_x0 = layout.dtb_base;
+    if (xsm_sid_to_context(sid, context, sizeof(context)))
+        strlcpy(context, "?", sizeof(context));
+    printk("domain %u (%s): %s, %u vCPU%s, %lu MiB at %#lx, kernel %#lx, device tree %#lx\n",
+           d->id, d->name, context, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
+           (unsigned long)(d->ram_size >> 20), (unsigned long)d->ram_gpa,
+           (unsigned long)layout.entry, (unsigned long)layout.dtb_base);
+    return d;
+}
+
+static uint64_t dom0_memory(const struct bootinfo *bi)
+{
+    char value[32];
+    uint64_t bytes;
+
+    if (cmdline_get(bi->cmdline, "dom0_mem", value, sizeof(value)) != 1)
+        return DOM0_DEFAULT_MEM;
+    if (cmdline_parse_size(value, &bytes) || bytes < MIB(1)) {
+        printk("dom0_mem=%s not understood: using %lu MiB\n", value,
+               (unsigned long)(DOM0_DEFAULT_MEM >> 20));
+        return DOM0_DEFAULT_MEM;
+    }
+    return bytes;
+}
+
+static unsigned dom0_vcpus(const struct bootinfo *bi)
+{
+    char value[8];
+
+    if (cmdline_get(bi->cmdline, "dom0_max_vcpus", value, sizeof(value)) == 1 && value[0] >= '1' &&
+        value[0] <= '8' && !value[1])
+        return (unsigned)(value[0] - '0');
+    return 1;
+}
+
+unsigned domain_boot_all(const struct bootinfo *bi)
+{
+    struct domain *built[BOOTINFO_MAX_DOMAINS + 1];
+    unsigned n = 0, started = 0;
+    domid_t next_id = 1;
+
+    domain_note_free_pages();
+    if (bi->dom0_kernel >= 0) {
+        struct boot_domain bd = {0, "dom0", "", true, dom0_memory(bi), dom0_vcpus(bi),
+                                 &bi->modules[bi->dom0_kernel],
+                                 bi->dom0_ramdisk >= 0 ? &bi->modules[bi->dom0_ramdisk] : NULL};
+        built[n] = build_one(&bd);
+        n += built[n] != NULL;
+    }
+    for (unsigned i = 0; i < bi->nr_domains; i++) {
+        const struct bootinfo_domain *bd_info = &bi->domains[i];
+        struct boot_domain bd = {
+            next_id++, bd_info->name, bd_info->seclabel, false, bd_info->memory_kib << 10,
+            bd_info->vcpus, bd_info->kernel >= 0 ? &bi->modules[bd_info->kernel] : NULL,
+            bd_info->ramdisk >= 0 ? &bi->modules[bd_info->ramdisk] : NULL};
+
+        if (!bd.kernel) {
+            printk("domain %u (%s): no kernel module: not built\n", bd.id, bd.name);
+            continue;
+        }
+        built[n] = build_one(&bd);
+        n += built[n] != NULL;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        int rc = domain_start(built[i], built[i]->boot_entry, built[i]->boot_x0);
+
+        if (rc)
+            printk("domain %u (%s): not started: error %d\n", built[i]->id, built[i]->name, rc);
+        started += rc == 0;
+    }
+    return started;
+}

@@ -1,0 +1,332 @@
+/*
+ * The vCPU scheduler (flaxen/sched.h): one run queue for all physical CPUs,
+ * round robin, SCHED_SLICE_NS per turn.
+ *
+ * A vCPU is on at most one CPU: `pcpu` is set while it is loaded on a CPU,
+ * from the moment sched_run picks it until its state was saved after it
+ * left. Until then it is never on the run queue; a wake that arrives while
+ * it is being taken off a CPU only changes its state, and the CPU that
+ * saves it queues it afterwards.
+ *
+ * Lock order: a domain's lock, then sched_lock (a leaf otherwise).
+ */
+#include <flaxen/arch.h>
+#include <flaxen/console.h>
+#include <flaxen/domain.h>
+#include <flaxen/lib.h>
+#include <flaxen/sched.h>
+
+struct sched_cpu {
+    struct vcpu *current;
+    bool idle;
+    bool need_resched;
+};
+
+static struct spinlock sched_lock = SPINLOCK_INIT;
+static struct vcpu *run_head, *run_tail;
+static struct sched_cpu sched_cpus[NR_CPUS];
+/* Blocked vCPUs with a wake-up deadline (few: scanned linearly). */
+static struct vcpu *timed_vcpus[MAX_DOMAINS * DOMAIN_MAX_VCPUS];
+
+struct vcpu *current_vcpu(void)
+{
+    return sched_cpus[arch_cpu_id()].current;
+}
+
+static void run_queue_push(struct vcpu *v)
+{
+    v->run_next = NULL;
+    if (run_tail)
+        run_tail->run_next = v;
+    else
+        run_head = v;
+    run_tail = v;
+}
+
+static struct vcpu *run_queue_pop(void)
+{
+    struct vcpu *v = run_head;
+
+    if (v) {
+        run_head = v->run_next;
+        if (!run_head)
+            run_tail = NULL;
+        v->run_next = NULL;
+    }
+    return v;
+}
+
+static void timed_add(struct vcpu *v)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(timed_vcpus); i++)
+        if (!timed_vcpus[i]) {
+            timed_vcpus[i] = v;
+            return;
+        }
+    panic("sched: more timed vCPUs than vCPUs");
+}
+
+static void timed_remove(struct vcpu *v)
+{
+    for (unsigned i = 0; i < ARRAY_SIZE(timed_vcpus); i++)
+        if (timed_vcpus[i] == v)
+            timed_vcpus[i] = NULL;
+}
+
+/* Kicks one idle CPU other than the caller (sched_lock held). */
+static void kick_idle_cpu(void)
+{
+    unsigned self = arch_cpu_id();
+
+    for (unsigned cpu = 0; cpu < NR_CPUS; cpu++)
+        if (cpu != self && sched_cpus[cpu].idle) {
+            sched_cpus[cpu].idle = false;
+            arch_send_reschedule(cpu);
+            return;
+        }
+}
+
+/* BLOCKED/OFFLINE -> RUNNABLE (sched_lock held). */
+static void make_runnable(struct vcpu *v)
+{
+    if (v->state == VCPU_BLOCKED && v->wake_deadline_ns)
+        timed_remove(v);
+    v->wake_deadline_ns = 0;
+    v->state = VCPU_RUNNABLE;
+    if (v->pcpu < 0) {
+        run_queue_push(v);
+        kick_idle_cpu();
+    }
+}
+
+void sched_vcpu_wake(struct vcpu *v)
+{
+    spin_lock(&sched_lock);
+    if (v->state == VCPU_BLOCKED || v->state == VCPU_OFFLINE)
+        make_runnable(v);
+    else
+        v->wake_pending = true;
+    spin_unlock(&sched_lock);
+}
+
+void sched_vcpu_kick(struct vcpu *v)
+{
+    unsigned self = arch_cpu_id();
+
+    spin_lock(&sched_lock);
+    if (v->state == VCPU_BLOCKED)
+        make_runnable(v);
+    else if (v->state == VCPU_RUNNING)
+        v->wake_pending = true;
+    if (v->pcpu >= 0 && (unsigned)v->pcpu != self)
+        arch_send_reschedule((unsigned)v->pcpu);
+    spin_unlock(&sched_lock);
+}
+
+void sched_yield(struct vcpu *v)
+{
+    spin_lock(&sched_lock);
+    if (run_head)
+        sched_cpus[arch_cpu_id()].need_resched = true;
+    v->slice_end_ns = 0;
+    spin_unlock(&sched_lock);
+}
+
+void sched_block(struct vcpu *v, uint64_t deadline_ns)
+{
+    spin_lock(&sched_lock);
+    if (v->wake_pending || arch_vcpu_has_pending_irq(v)) {
+        v->wake_pending = false;
+    } else if (v->state == VCPU_RUNNING) {
+        v->state = VCPU_BLOCKED;
+        v->wake_deadline_ns = deadline_ns;
+        if (deadline_ns)
+            timed_add(v);
+    }
+    spin_unlock(&sched_lock);
+}
+
+int sched_vcpu_start(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    int rc = -EBUSY;
+
+    spin_lock(&sched_lock);
+    if (v->state == VCPU_OFFLINE && v->pcpu < 0) {
+        arch_vcpu_set_entry(v, entry, arg);
+        make_runnable(v);
+        rc = 0;
+    }
+    spin_unlock(&sched_lock);
+    return rc;
+}
+
+bool sched_vcpu_is_off(struct vcpu *v)
+{
+    bool off;
+
+    spin_lock(&sched_lock);
+    off = v->state == VCPU_OFFLINE && v->pcpu < 0;
+    spin_unlock(&sched_lock);
+    return off;
+}
+
+void sched_vcpu_stop(struct vcpu *v)
+{
+    spin_lock(&sched_lock);
+    if (v->state == VCPU_BLOCKED && v->wake_deadline_ns)
+        timed_remove(v);
+    v->wake_deadline_ns = 0;
+    v->wake_pending = false;
+    v->state = VCPU_OFFLINE;
+    spin_unlock(&sched_lock);
+}
+
+/* Wakes blocked vCPUs whose deadline passed; returns the earliest one left (sched_lock held). */
+static uint64_t wake_expired(uint64_t now)
+{
+    uint64_t next = 0;
+
+    for (unsigned i = 0; i < ARRAY_SIZE(timed_vcpus); i++) {
+        struct vcpu *v = timed_vcpus[i];
+
+        if (!v)
+            continue;
+        if (v->wake_deadline_ns <= now)
+            make_runnable(v);
+        else if (!next || v->wake_deadline_ns < next)
+            next = v->wake_deadline_ns;
+    }
+    return next;
+}
+
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+    return !a ? b : !b ? a : (a < b ? a : b);
+}
+
+uint64_t sched_next_deadline(void)
+{
+    struct sched_cpu *cpu = &sched_cpus[arch_cpu_id()];
+    uint64_t next;
+
+    spin_lock(&sched_lock);
+    next = wake_expired(arch_time_ns());
+    if (cpu->current)
+        next = earlier(next, cpu->current->slice_end_ns);
+    spin_unlock(&sched_lock);
+    return next;
+}
+
+void sched_timer_interrupt(void)
+{
+    uint64_t now = arch_time_ns();
+    struct sched_cpu *cpu = &sched_cpus[arch_cpu_id()];
+
+    spin_lock(&sched_lock);
+    wake_expired(now);
+    if (cpu->current && cpu->current->slice_end_ns <= now)
+        cpu->need_resched = true;
+    spin_unlock(&sched_lock);
+}
+
+void sched_ipi_interrupt(void)
+{
+    /* The state that matters is re-read by sched_exit_check and sched_run. */
+}
+
+/* Whether v must leave the CPU now (sched_lock held). */
+static bool must_switch(struct sched_cpu *cpu, struct vcpu *v)
+{
+    if (v->state != VCPU_RUNNING || v->domain->state != DOMAIN_RUNNING)
+        return true;
+    if (!cpu->need_resched)
+        return false;
+    cpu->need_resched = false;
+    if (!run_head) {
+        v->slice_end_ns = arch_time_ns() + SCHED_SLICE_NS; /* nobody waits: another slice */
+        return false;
+    }
+    v->state = VCPU_RUNNABLE;
+    return true;
+}
+
+void sched_exit_check(struct vcpu *v)
+{
+    struct sched_cpu *cpu = &sched_cpus[arch_cpu_id()];
+    bool leave;
+
+    spin_lock(&sched_lock);
+    leave = must_switch(cpu, v);
+    spin_unlock(&sched_lock);
+    if (!leave) {
+        arch_timer_set(sched_next_deadline());
+        return;
+    }
+    arch_vcpu_save(v);
+    spin_lock(&sched_lock);
+    cpu->current = NULL;
+    v->pcpu = -1;
+    if (v->domain->state != DOMAIN_RUNNING)
+        v->state = VCPU_OFFLINE;
+    if (v->state == VCPU_RUNNABLE)
+        run_queue_push(v);
+    spin_unlock(&sched_lock);
+    sched_run();
+}
+
+/* The next vCPU to run, or NULL (sched_lock held). vCPUs of stopped domains are dropped. */
+static struct vcpu *pick_next(void)
+{
+    struct vcpu *v;
+
+    while ((v = run_queue_pop()) != NULL) {
+        if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE)
+            return v;
+        if (v->domain->state != DOMAIN_RUNNING)
+            v->state = VCPU_OFFLINE;
+    }
+    return NULL;
+}
+
+void sched_run(void)
+{
+    struct sched_cpu *cpu = &sched_cpus[arch_cpu_id()];
+
+    for (;;) {
+        struct domain *finished;
+        struct vcpu *v;
+        uint64_t now = arch_time_ns(), next;
+
+        spin_lock(&sched_lock);
+        next = wake_expired(now);
+        v = pick_next();
+        if (v) {
+            v->state = VCPU_RUNNING;
+            v->pcpu = (int)arch_cpu_id();
+            v->wake_pending = false;
+            v->slice_end_ns = now + SCHED_SLICE_NS;
+            v->run_count++;
+            cpu->current = v;
+            cpu->idle = false;
+            cpu->need_resched = false;
+        }
+        spin_unlock(&sched_lock);
+        if (v) {
+            arch_timer_set(earlier(next, v->slice_end_ns));
+            arch_vcpu_enter(v);
+        }
+        finished = domain_claim_finished();
+        if (finished) {
+            domain_destroy(finished);
+            continue;
+        }
+        spin_lock(&sched_lock);
+        cpu->idle = !run_head;
+        spin_unlock(&sched_lock);
+        if (!cpu->idle)
+            continue;
+        arch_timer_set(next);
+        arch_idle_wait();
+        cpu->idle = false;
+    }
+}

@@ -1,0 +1,40 @@
+/*
+ * State shared by the hypervisor side of FLASK (flask_boot.c, flask_label.c,
+ * flask_check.c): one security server, its AVC, the mode, the audit rate
+ * limit, and the one lock that serialises all of them (see xsm/xsm.h for the
+ * lock order).
+ */
+#ifndef FLAXEN_FLASK_INTERNAL_H
+#define FLAXEN_FLASK_INTERNAL_H
+
+#include <flaxen/spinlock.h>
+#include <xsm/xsm.h>
+
+#include "avc.h"
+
+struct flask_state {
+    struct spinlock lock;
+    bool started;         /* xsm_boot_init succeeded */
+    enum xsm_mode mode;   /* valid once started */
+    struct ss_server *ss; /* NULL until a policy is loaded */
+    struct avc avc;       /* initialised with ss */
+    /* Audit lines: at most FLASK_AUDIT_BURST per window, the rest counted. */
+    bool window_open;
+    uint64_t window_start_ns;
+    uint32_t window_lines;
+    uint64_t suppressed;
+};
+
+#define FLASK_AUDIT_BURST 20
+#define FLASK_AUDIT_WINDOW_NS 5000000000ull
+
+extern struct flask_state flask_state;
+
+/* Formats a message into err (errlen bytes; nothing when errlen is 0). */
+void flask_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The AVC's audit sink (flask_check.c): prints `line`, rate-limited. Lock held. */
+void flask_audit_line(void *ctx, const char *line);
+
+#endif

@@ -1,0 +1,127 @@
+/*
+ * The security module as the hypervisor core sees it (Xen's XSM): the boot
+ * mode, the boot policy, domain labels and the access check. Today the only
+ * implementation is FLASK (xsm/flask/flask_*.c); the hook table arrives with
+ * the hypercalls.
+ *
+ * Modes (flask= on the hypervisor command line, Xen's values):
+ *
+ *   enforcing (default)  A policy module is required. No policy, or one that
+ *                        fails to load, is an error: the caller stops the
+ *                        boot (fail closed). Denied checks return -EACCES.
+ *   permissive           Checks are computed and denials logged, then allowed.
+ *                        With a policy: as enforcing, except denials are
+ *                        allowed; a policy that fails to load is still an
+ *                        error (a broken policy the operator passed must not
+ *                        go unnoticed). Without a policy (Xen 4.17 boots so):
+ *                        the boot goes on, a warning says so, every check is
+ *                        allowed silently (there is nothing to compute), and
+ *                        domains get only the fixed initial SIDs: a domain
+ *                        that asks for a seclabel is refused
+ *                        (xsm_context_to_sid fails), so no labeled domain runs
+ *                        without a policy.
+ *   disabled             FLASK is off; a policy module is ignored (and said
+ *                        so). The hook layer applies the dummy module's
+ *                        rules (the privileged domain may, others may not)
+ *                        and must not call xsm_has_perm, which denies if it
+ *                        is called anyway (never fail open). Labels are
+ *                        accepted and meaningless: xsm_context_to_sid gives
+ *                        XSM_SID_UNLABELED, xsm_initial_domain_sid the
+ *                        initial SIDs.
+ *
+ * SIDs 1..13 are the initial SIDs of flask/policy/initial_sids (numbers
+ * generated into build/include/flask/flask.h); larger ones name the contexts
+ * looked up since the policy was loaded.
+ *
+ * Locking: every function takes the one FLASK lock (security server + AVC);
+ * lock order: FLASK lock -> heap lock -> page allocator lock; the console
+ * lock is a leaf under all of them. Call none of these with a heap or
+ * console lock held.
+ */
+#ifndef FLAXEN_XSM_H
+#define FLAXEN_XSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+
+enum xsm_mode { XSM_MODE_ENFORCING, XSM_MODE_PERMISSIVE, XSM_MODE_DISABLED };
+
+/* The initial SID "unlabeled" (flask/policy/initial_sids). */
+#define XSM_SID_UNLABELED 6u
+
+/* How long a message buffer should be for the functions below (longer is fine). */
+#define XSM_ERROR_LEN 256
+
+/* Subject, target and object of a check, for the audit line (xsm/flask/avc.h). */
+struct avc_audit_data;
+
+/*
+ * Finds flask=VALUE in the hypervisor command line (space-separated words;
+ * the last flask= wins; absent = enforcing). VALUE is enforcing, permissive
+ * or disabled; anything else (including Xen's "late", not supported) sets
+ * enforcing, returns -EINVAL and says what was found in `err` (errlen bytes,
+ * always NUL-terminated): the caller stops the boot.
+ */
+int xsm_parse_cmdline(const char *cmdline, enum xsm_mode *mode, char *err, size_t errlen);
+
+/*
+ * Starts FLASK in `mode` with the boot policy (`policy`, len bytes; NULL or
+ * 0 = none), as the mode table above says, and prints what was loaded (policy
+ * version, counts of classes, types, roles, users, booleans, MLS, the handling
+ * of unknown permissions, the contexts of dom0 and domU, the mode). Returns 0;
+ * or -EINVAL / -ENOMEM / -EBUSY (already started) with the reason in `err`:
+ * the caller stops the boot. The policy bytes are only read during the call.
+ * The classes and permissions must be those of flask/policy (numbering
+ * generated from the same files), or the load is refused unless the policy's
+ * handle_unknown says otherwise.
+ */
+int xsm_boot_init(enum xsm_mode mode, const void *policy, size_t len, char *err, size_t errlen);
+
+/*
+ * The SID of a security context string (a domain's seclabel). Returns 0;
+ * -EINVAL with a message naming the part the policy does not know (user,
+ * role, type, MLS level) or the combination it does not allow, or saying
+ * that no policy is loaded; -ENOMEM. errlen may be 0 (no message).
+ */
+int xsm_context_to_sid(const char *context, uint32_t *sid, char *err, size_t errlen);
+
+/*
+ * The initial SID of a domain without a seclabel: "dom0" for the hardware
+ * domain, "domU" otherwise. Returns 0, or -ENOENT when the loaded policy does
+ * not define that initial SID.
+ */
+int xsm_initial_domain_sid(bool hardware_domain, uint32_t *sid);
+
+/*
+ * The context string of a SID into buf (len bytes, always NUL-terminated
+ * when len > 0). Returns 0; -ENOENT (unknown SID, or no policy: buf is
+ * empty); -ERANGE (buf too short: the start of the context is there).
+ */
+int xsm_sid_to_context(uint32_t sid, char *buf, size_t len);
+
+/*
+ * May ssid do every permission in `requested` to tsid of class tclass
+ * (SECCLASS_* and <CLASS>__<PERM> bits from build/include/flask/)? Returns 0
+ * (allowed, or permissive), -EACCES (denied; also when FLASK is disabled or
+ * could not decide while enforcing) or -EINVAL (requested is 0: a caller
+ * bug). Denials and audited grants print one line in SELinux's AVC format,
+ * exactly as the AVC builds it, rate-limited: a burst of lines, then
+ * silence counted and reported as "N lines suppressed" when lines resume.
+ * audit may be NULL.
+ */
+int xsm_has_perm(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t requested,
+                 const struct avc_audit_data *audit);
+
+/* The mode xsm_boot_init started (enforcing before it ran). */
+enum xsm_mode xsm_mode(void);
+
+/*
+ * With flask_selfcheck=labels|ratelimit on the command line, prints what the
+ * loaded policy says about a few labels and decisions (flask_selfcheck.c, for
+ * tests/system/flask_boot.sh); otherwise does nothing.
+ */
+void xsm_boot_selfcheck(const char *cmdline);
+
+#endif
