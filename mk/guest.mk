@@ -8,6 +8,9 @@
 # QEMU's -kernel, guest-loader and the hypervisor's domain builder place it per the arm64
 # boot protocol. The image is linked at 0 as a PIE and applies its own R_AARCH64_RELATIVE
 # relocations at start-up; the build rejects any other dynamic relocation.
+#
+# The guests include the hypervisor's public ABI headers (xen/include/public/*.h, through
+# tests/guest/lib/abi.h), so hypercall numbers and errno values have one source of truth.
 
 GUEST_CROSS ?= aarch64-linux-gnu-
 GUEST_CC := $(GUEST_CROSS)gcc
@@ -19,7 +22,7 @@ GUEST_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -nostdlib -nostdinc \
 	-isystem $(shell $(GUEST_CC) -print-file-name=include 2>/dev/null) \
 	-mgeneral-regs-only -mstrict-align -fno-pic -fno-stack-protector -fno-common \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mbranch-protection=none \
-	-fno-omit-frame-pointer -Wvla -I$(GUEST_SRC)/lib -MMD -MP
+	-fno-omit-frame-pointer -Wvla -I$(GUEST_SRC)/lib -Ixen/include -MMD -MP
 # One RWX segment and text relocations on purpose: the guests run with the MMU off.
 GUEST_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments -Wl,--hash-style=sysv \

@@ -1,63 +1,56 @@
 /*
  * The guest-visible ABI the test guests call: Xen-compatible hypercalls on Arm and PSCI over
- * SMCCC. Numbers only; every value is checked against the public ABI documents:
- *  - Xen public headers: xen.h (hypercall numbers, CONSOLEIO_*), sched.h (SCHEDOP_*,
- *    struct sched_shutdown, SHUTDOWN_*), version.h (XENVER_*), errno.h (values of x86 Linux).
- *  - Arm DEN0022 (PSCI 1.1) function IDs and return codes; Arm DEN0028 (SMCCC) conventions.
+ * SMCCC.
  *
- * When the hypervisor's own public headers exist (xen/include/public/), the guests should
- * include those instead so the ABI has one source of truth.
+ * The hypercall numbers, sub-ops, structures and errno values come from the hypervisor's own
+ * public headers (xen/include/public/: xen.h, sched.h, version.h, errno.h), so guests and
+ * hypervisor share one source of truth; mk/guest.mk puts xen/include on the include path.
+ * The upper-case names below are the library's older spellings, kept as aliases of the
+ * public ones so existing guests keep compiling.
+ *
+ * PSCI is not part of those headers: its function IDs and return codes are from Arm DEN0022
+ * (PSCI 1.1), the calling convention from Arm DEN0028 (SMCCC).
  */
 #ifndef FLAXEN_GUEST_ABI_H
 #define FLAXEN_GUEST_ABI_H
 
 #include <stdint.h>
 
+#include "public/errno.h"
+#include "public/sched.h"
+#include "public/version.h"
+#include "public/xen.h"
+
 /* Hypercall instruction immediate on Arm; number in x16, arguments x0-x4, result in x0. */
-#define XEN_HYPERCALL_IMM 0xea1
+#define XEN_HYPERCALL_IMM XEN_HYPERCALL_TAG
 
-#define HYPERCALL_MEMORY_OP 12
-#define HYPERCALL_XEN_VERSION 17
-#define HYPERCALL_CONSOLE_IO 18
-#define HYPERCALL_GRANT_TABLE_OP 20
-#define HYPERCALL_VCPU_OP 24
-#define HYPERCALL_XSM_OP 27
-#define HYPERCALL_SCHED_OP 29
-#define HYPERCALL_EVENT_CHANNEL_OP 32
-#define HYPERCALL_HVM_OP 34
-#define HYPERCALL_SYSCTL 35
-#define HYPERCALL_DOMCTL 36
+#define HYPERCALL_MEMORY_OP XEN_HC_memory_op
+#define HYPERCALL_XEN_VERSION XEN_HC_xen_version
+#define HYPERCALL_CONSOLE_IO XEN_HC_console_io
+#define HYPERCALL_GRANT_TABLE_OP XEN_HC_grant_table_op
+#define HYPERCALL_VCPU_OP XEN_HC_vcpu_op
+#define HYPERCALL_XSM_OP XEN_HC_xsm_op
+#define HYPERCALL_SCHED_OP XEN_HC_sched_op
+#define HYPERCALL_EVENT_CHANNEL_OP XEN_HC_event_channel_op
+#define HYPERCALL_HVM_OP XEN_HC_hvm_op
+#define HYPERCALL_SYSCTL XEN_HC_sysctl
+#define HYPERCALL_DOMCTL XEN_HC_domctl
 
-#define CONSOLEIO_WRITE 0
-#define CONSOLEIO_READ 1
+#define CONSOLEIO_WRITE CONSOLEIO_write
+#define CONSOLEIO_READ CONSOLEIO_read
 
-#define SCHEDOP_YIELD 0
-#define SCHEDOP_BLOCK 1
-#define SCHEDOP_SHUTDOWN 2
+#define SCHEDOP_YIELD SCHEDOP_yield
+#define SCHEDOP_BLOCK SCHEDOP_block
+#define SCHEDOP_SHUTDOWN SCHEDOP_shutdown
 
-#define SHUTDOWN_POWEROFF 0
-#define SHUTDOWN_REBOOT 1
-#define SHUTDOWN_SUSPEND 2
-#define SHUTDOWN_CRASH 3
+#define SHUTDOWN_POWEROFF SHUTDOWN_poweroff
+#define SHUTDOWN_REBOOT SHUTDOWN_reboot
+#define SHUTDOWN_SUSPEND SHUTDOWN_suspend
+#define SHUTDOWN_CRASH SHUTDOWN_crash
 
-/* Argument of SCHEDOP_shutdown. */
-struct sched_shutdown {
-    uint32_t reason;
-};
-_Static_assert(sizeof(struct sched_shutdown) == 4, "sched_shutdown is one unsigned int");
-
-#define XENVER_VERSION 0      /* result: major << 16 | minor */
-#define XENVER_EXTRAVERSION 1 /* fills char[16] */
-#define XEN_EXTRAVERSION_LEN 16
-
-/* Xen errno values (returned negated in x0). */
-#define XEN_EPERM 1
-#define XEN_ENOENT 2
-#define XEN_ESRCH 3
-#define XEN_EACCES 13
-#define XEN_EFAULT 14
-#define XEN_EINVAL 22
-#define XEN_ENOSYS 38
+#define XENVER_VERSION XENVER_version           /* result: major << 16 | minor */
+#define XENVER_EXTRAVERSION XENVER_extraversion /* fills xen_extraversion_t */
+#define XEN_EXTRAVERSION_LEN sizeof(xen_extraversion_t)
 
 /* PSCI function IDs: 32-bit calling convention 0x84000000 + n, 64-bit 0xC4000000 + n. */
 #define PSCI_VERSION 0x84000000u
@@ -83,5 +76,8 @@ _Static_assert(sizeof(struct sched_shutdown) == 4, "sched_shutdown is one unsign
 #define PSCI_AFFINITY_ON 0
 #define PSCI_AFFINITY_OFF 1
 #define PSCI_AFFINITY_ON_PENDING 2
+
+/* SMCCC (DEN0028): the answer to a function ID nobody implements, as a signed 32-bit value. */
+#define SMCCC_NOT_SUPPORTED (-1)
 
 #endif

@@ -3,7 +3,7 @@
  * (ESR_EL1) fields, and the generic timer's virtual counter and timer.
  *
  * Encodings follow the Arm ARM (DDI 0487): D17.2 (ESR_EL1, MPIDR_EL1), D11 (generic timer,
- * CNTV_CTL_EL0 bits ENABLE=0, IMASK=1, ISTATUS=2).
+ * CNTV_CTL_EL0 bits ENABLE=0, IMASK=1, ISTATUS=2), C5.2.2 (DAIF).
  */
 #ifndef FLAXEN_GUEST_ARCH_H
 #define FLAXEN_GUEST_ARCH_H
@@ -50,6 +50,24 @@ static inline void arch_wait_for_interrupt(void)
     __asm__ volatile("wfi" : : : "memory");
 }
 
+/* PSTATE.I (DAIF bit 7, Arm ARM C5.2.2): IRQs are taken only while it is clear. */
+#define DAIF_IRQ_MASKED (1u << 7)
+
+static inline void arch_irq_unmask(void)
+{
+    __asm__ volatile("msr daifclr, #2" : : : "memory");
+}
+
+static inline void arch_irq_mask(void)
+{
+    __asm__ volatile("msr daifset, #2" : : : "memory");
+}
+
+static inline bool arch_irq_masked(void)
+{
+    return (SYSREG_READ(daif) & DAIF_IRQ_MASKED) != 0;
+}
+
 /* MPIDR_EL1 affinity fields Aff3:Aff2:Aff1:Aff0, the value PSCI calls use as a CPU's id. */
 static inline uint64_t arch_mpidr_affinity(void)
 {
@@ -59,6 +77,35 @@ static inline uint64_t arch_mpidr_affinity(void)
 static inline unsigned int arch_current_el(void)
 {
     return (unsigned int)((SYSREG_READ(CurrentEL) >> 2) & 3);
+}
+
+/*
+ * Device-register access: one single-register load or store without writeback, so that a
+ * hypervisor trapping it gets a complete syndrome (ESR_ELx.ISV = 1, Arm ARM D17.2.40) and can
+ * emulate it. Plain C through volatile pointers may compile to forms it cannot decode.
+ */
+static inline uint32_t mmio_read32(uintptr_t address)
+{
+    uint32_t value;
+    __asm__ volatile("ldr %w0, [%1]" : "=r"(value) : "r"(address) : "memory");
+    return value;
+}
+
+static inline void mmio_write32(uintptr_t address, uint32_t value)
+{
+    __asm__ volatile("str %w0, [%1]" : : "r"(value), "r"(address) : "memory");
+}
+
+static inline uint64_t mmio_read64(uintptr_t address)
+{
+    uint64_t value;
+    __asm__ volatile("ldr %0, [%1]" : "=r"(value) : "r"(address) : "memory");
+    return value;
+}
+
+static inline void mmio_write64(uintptr_t address, uint64_t value)
+{
+    __asm__ volatile("str %0, [%1]" : : "r"(value), "r"(address) : "memory");
 }
 
 /* ---- exception syndrome (ESR_ELx) ---- */

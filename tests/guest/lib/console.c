@@ -5,8 +5,10 @@
  * different CPUs or domains do not interleave mid-line).
  *
  * No lock: with the MMU off, exclusive loads/stores to Device memory are not architecturally
- * guaranteed, so concurrent printing from two CPUs may interleave whole lines (hypervisor)
- * or characters (PL011). Tests print from a secondary CPU only while the boot CPU waits.
+ * guaranteed, so concurrent printing from two CPUs could interleave whole lines (hypervisor)
+ * or characters (PL011). A CPU started with guest_cpu_start therefore writes into its own
+ * transcript (console_defer), which the boot CPU prints when it joins that CPU; a CPU run
+ * with guest_cpu_run prints directly while the boot CPU waits for it.
  */
 #include "internal.h"
 
@@ -14,6 +16,7 @@
 #define PL011_FR 0x018
 #define PL011_FR_TXFF (1u << 5)
 #define LINE_CAPACITY 200
+#define TRANSCRIPT_CAPACITY 1024
 
 enum console_backend {
     CONSOLE_NONE,
@@ -29,6 +32,15 @@ struct line_buffer {
     size_t length;
 };
 static struct line_buffer console_lines[GUEST_MAX_CPUS];
+
+/* Output of a CPU that runs alongside others, kept until the boot CPU prints it. */
+struct transcript {
+    char bytes[TRANSCRIPT_CAPACITY];
+    volatile size_t length;
+    volatile bool truncated;
+};
+static struct transcript console_transcripts[GUEST_MAX_CPUS];
+static volatile bool console_deferred[GUEST_MAX_CPUS];
 
 void console_set_pl011(uintptr_t base)
 {
@@ -89,11 +101,57 @@ static struct line_buffer *console_line(void)
     return &console_lines[cpu < GUEST_MAX_CPUS ? cpu : GUEST_MAX_CPUS - 1];
 }
 
+/* Appends whole lines only; what does not fit is dropped and marked. */
+static void console_keep(struct transcript *transcript, const char *bytes, size_t length)
+{
+    size_t used = transcript->length;
+    if (used + length > TRANSCRIPT_CAPACITY) {
+        transcript->truncated = true;
+        return;
+    }
+    memcpy(transcript->bytes + used, bytes, length);
+    arch_dsb();
+    transcript->length = used + length;
+}
+
 void console_flush(void)
 {
+    unsigned int cpu = guest_cpu_index();
     struct line_buffer *line = console_line();
-    console_write_raw(line->bytes, line->length);
+    if (cpu < GUEST_MAX_CPUS && console_deferred[cpu])
+        console_keep(&console_transcripts[cpu], line->bytes, line->length);
+    else
+        console_write_raw(line->bytes, line->length);
     line->length = 0;
+}
+
+void console_defer(unsigned int cpu, bool defer)
+{
+    if (cpu == 0 || cpu >= GUEST_MAX_CPUS)
+        return;
+    console_transcripts[cpu].length = 0;
+    console_transcripts[cpu].truncated = false;
+    console_deferred[cpu] = defer;
+    arch_dsb();
+}
+
+void console_print_transcript(unsigned int cpu)
+{
+    if (cpu == 0 || cpu >= GUEST_MAX_CPUS)
+        return;
+    struct transcript *transcript = &console_transcripts[cpu];
+    size_t length = transcript->length;
+    console_flush();
+    for (size_t at = 0; at < length;) {
+        const char *end = memchr(transcript->bytes + at, '\n', length - at);
+        size_t line = end != NULL ? (size_t)(end - (transcript->bytes + at)) + 1 : length - at;
+        console_write_raw(transcript->bytes + at, line);
+        at += line;
+    }
+    if (transcript->truncated)
+        printf("[cpu%u] (console output truncated)\n", cpu);
+    transcript->length = 0;
+    transcript->truncated = false;
 }
 
 static void console_put(char byte)

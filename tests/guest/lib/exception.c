@@ -101,7 +101,7 @@ static void exception_fatal(const struct exception_frame *frame, uint64_t kind, 
                test != NULL ? test : "guest", guest_cpu_index());
     fault_print(&fault);
     printf("\n");
-    guest_shutdown(SHUTDOWN_CRASH);
+    guest_shutdown(SHUTDOWN_crash);
 }
 
 /*
@@ -161,4 +161,32 @@ uint64_t expect_fault(void (*fn)(void *), void *arg)
 void exception_set_load_address(uint64_t address)
 {
     exception_load_address = address;
+}
+
+void guest_call_unguarded(void (*fn)(void *), void *arg)
+{
+    struct cpu_state *cpu = exception_cpu();
+    struct fault_jump *saved = cpu->guard;
+    cpu->guard = NULL;
+    fn(arg);
+    cpu->guard = saved;
+}
+
+void expect_data_abort(void (*fn)(void *), uint64_t address, bool write)
+{
+    struct fault_info fault;
+    const char *what = write ? "store to" : "load from";
+    CHECK_MSG(catch_fault(fn, (void *)(uintptr_t)address, &fault), "%s 0x%llx: no fault", what,
+              (unsigned long long)address);
+    CHECK_MSG(esr_class(fault.esr) == ESR_EC_DABT_SAME, "%s 0x%llx: %s, ESR 0x%llx", what,
+              (unsigned long long)address, esr_class_name(fault.esr),
+              (unsigned long long)fault.esr);
+    if ((fault.esr & ESR_DABT_FNV) == 0)
+        CHECK_EQ(fault.far, address);
+    bool says_write = (fault.esr & ESR_DABT_WNR) != 0;
+    if (guest_mode() == GUEST_MODE_BARE)
+        CHECK_EQ(says_write, write);
+    else if (says_write != write)
+        printf("[guest] note: the abort for the %s 0x%llx has WnR=%d\n", what,
+               (unsigned long long)address, says_write);
 }

@@ -71,28 +71,28 @@ long hypercall5(unsigned long number, unsigned long a0, unsigned long a1, unsign
 
 long xen_console_write(const char *buffer, size_t length)
 {
-    return hypercall3(HYPERCALL_CONSOLE_IO, CONSOLEIO_WRITE, length, (unsigned long)buffer);
+    return hypercall3(XEN_HC_console_io, CONSOLEIO_write, length, (unsigned long)buffer);
 }
 
 long sched_yield(void)
 {
-    return hypercall2(HYPERCALL_SCHED_OP, SCHEDOP_YIELD, 0);
+    return hypercall2(XEN_HC_sched_op, SCHEDOP_yield, 0);
 }
 
 long sched_block(void)
 {
-    return hypercall2(HYPERCALL_SCHED_OP, SCHEDOP_BLOCK, 0);
+    return hypercall2(XEN_HC_sched_op, SCHEDOP_block, 0);
 }
 
 long sched_shutdown(unsigned int reason)
 {
     struct sched_shutdown argument = {reason};
-    return hypercall2(HYPERCALL_SCHED_OP, SCHEDOP_SHUTDOWN, (unsigned long)&argument);
+    return hypercall2(XEN_HC_sched_op, SCHEDOP_shutdown, (unsigned long)&argument);
 }
 
 long xen_version(unsigned int command, void *argument)
 {
-    return hypercall2(HYPERCALL_XEN_VERSION, command, (unsigned long)argument);
+    return hypercall2(XEN_HC_xen_version, command, (unsigned long)argument);
 }
 
 int64_t psci_call(uint32_t function, uint64_t a1, uint64_t a2, uint64_t a3)

@@ -61,6 +61,17 @@ void exception_set_load_address(uint64_t address);
  */
 void fault_print(const struct fault_info *fault);
 
+/* In irq.c: what vectors.S calls for an IRQ at the current EL. */
+void irq_handle(struct exception_frame *frame, uint64_t kind);
+
+/*
+ * In gic.c: ICC_IAR1_EL1 (acknowledge) and ICC_EOIR1_EL1 (end; with EOImode 0 it also
+ * deactivates); gic_cpu_forget marks this CPU's interface as not set up (after CPU_ON).
+ */
+uint32_t gic_acknowledge(void);
+void gic_end_of_interrupt(uint32_t iar);
+void gic_cpu_forget(void);
+
 /* Reads the device tree, picks the mode and the console. */
 void platform_init(uint64_t dtb_address, uint64_t load_address);
 /* One "[guest] ..." line: image, mode, console, EL, CPUs, RAM. */
@@ -69,6 +80,12 @@ void platform_print_banner(void);
 /* Console back ends; console_set_* choose one. */
 void console_set_pl011(uintptr_t base);
 void console_set_hypercall(void);
+/*
+ * console_defer(cpu, true): that CPU's completed lines go to its transcript (emptied now)
+ * instead of the console; console_print_transcript writes them out (boot CPU) and empties it.
+ */
+void console_defer(unsigned int cpu, bool defer);
+void console_print_transcript(unsigned int cpu);
 /* Writes bytes straight to the back end, bypassing the line buffers (crash paths). */
 void console_write_raw(const char *bytes, size_t length);
 /* "pl011@0x9000000", "console_io hypercall" or "none". */

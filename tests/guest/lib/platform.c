@@ -50,6 +50,83 @@ uint64_t guest_load_address(void)
     return platform.load_address;
 }
 
+uint64_t guest_image_end(void)
+{
+    extern char _end[];
+    return (uint64_t)(uintptr_t)_end;
+}
+
+bool guest_dtb_range(uint64_t *base, uint64_t *size)
+{
+    if (!platform.have_fdt)
+        return false;
+    *base = platform.dtb_address;
+    *size = platform.fdt.total_size;
+    return true;
+}
+
+bool guest_bootarg(const char *key, const char **value, size_t *length)
+{
+    size_t key_length = strlen(key);
+    for (const char *at = platform.bootargs; *at != '\0'; at += strcspn(at, " ")) {
+        while (*at == ' ')
+            at++;
+        if (strncmp(at, key, key_length) == 0 && at[key_length] == '=') {
+            *value = at + key_length + 1;
+            *length = strcspn(*value, " ");
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The value of one digit in `base`, or -1. */
+static int platform_digit(char character, unsigned int base)
+{
+    int digit = -1;
+    if (character >= '0' && character <= '9')
+        digit = character - '0';
+    else if (character >= 'a' && character <= 'f')
+        digit = character - 'a' + 10;
+    else if (character >= 'A' && character <= 'F')
+        digit = character - 'A' + 10;
+    return digit >= 0 && (unsigned int)digit < base ? digit : -1;
+}
+
+bool guest_parse_u64(const char *text, size_t length, uint64_t *value)
+{
+    unsigned int base = 10;
+    uint64_t result = 0;
+    if (length > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+        base = 16;
+        text += 2;
+        length -= 2;
+    }
+    if (length == 0)
+        return false;
+    for (size_t i = 0; i < length; i++) {
+        int digit = platform_digit(text[i], base);
+        if (digit < 0 || result > (UINT64_MAX - (uint64_t)digit) / base)
+            return false;
+        result = result * base + (uint64_t)digit;
+    }
+    *value = result;
+    return true;
+}
+
+bool guest_bootarg_u64(const char *key, uint64_t fallback, uint64_t *value)
+{
+    const char *text;
+    size_t length;
+    *value = fallback;
+    if (!guest_bootarg(key, &text, &length))
+        return true;
+    if (guest_parse_u64(text, length, value))
+        return true;
+    *value = fallback;
+    return false;
+}
+
 /* Resolves stdout-path (an absolute path or an alias) to the console node. */
 static bool platform_stdout_node(const struct fdt *fdt, struct fdt_node *node)
 {
@@ -270,7 +347,7 @@ void platform_print_banner(void)
            (unsigned long long)platform.dtb_address,
            platform.have_fdt ? "" : " (no valid device tree)");
     if (platform.mode == GUEST_MODE_XEN) {
-        long version = xen_version(XENVER_VERSION, NULL);
+        long version = xen_version(XENVER_version, NULL);
         printf("[guest] hypervisor: Xen-compatible, version %ld.%ld; console_io %s (%ld)\n",
                version >> 16, version & 0xffff,
                platform.console_probe >= 0 ? "accepted" : "refused", platform.console_probe);

@@ -4,7 +4,8 @@
  * GUEST_TEST places a struct guest_test in the .guest_tests section; the linker script
  * brackets the section with __guest_tests_start/__guest_tests_end. The entries are sorted
  * by file and line, so tests run in source order whatever the compiler emitted, each under
- * its own fault guard: an unexpected exception fails that test only.
+ * its own fault guard: an unexpected exception fails that test only. A test whose condition
+ * says it does not apply (GUEST_TEST_WHEN) prints an information line and no result.
  */
 #include "internal.h"
 
@@ -36,7 +37,7 @@ void guest_check_failed(const char *file, unsigned int line, const char *format,
     if (cpu->abort != NULL)
         fault_resume(cpu->abort, FAULT_CALL_ABORTED);
     printf("[guest] check failed outside a test: stopping\n");
-    guest_shutdown(SHUTDOWN_CRASH);
+    guest_shutdown(SHUTDOWN_crash);
 }
 
 /* Orders tests by source file, then line (insertion sort: there are few). */
@@ -105,6 +106,24 @@ static void test_run(const struct guest_test *test)
     }
     /* FAULT_CALL_ABORTED: guest_check_failed already printed the FAIL line. */
     current_test = NULL;
+    /* Whatever the test left on, the next one starts with IRQs masked and the timer off. */
+    guest_irq_disable();
+    timer_set_control(0);
+}
+
+const char *guest_needs_hypervisor(void)
+{
+    return guest_mode() == GUEST_MODE_XEN ? NULL : "needs a hypervisor";
+}
+
+/* Whether the test applies here; prints why not when it does not. */
+static bool test_applies(const struct guest_test *test)
+{
+    const char *reason = test->not_run_because != NULL ? test->not_run_because() : NULL;
+    if (reason == NULL)
+        return true;
+    printf("[guest] not run: %s (%s)\n", test->name, reason);
+    return false;
 }
 
 void guest_main(uint64_t dtb_address, uint64_t load_address)
@@ -118,12 +137,12 @@ void guest_main(uint64_t dtb_address, uint64_t load_address)
     test_sort(tests, count);
     unsigned int ran = 0;
     for (size_t i = 0; i < count; i++) {
-        if (!test_selected(tests[i].name))
+        if (!test_selected(tests[i].name) || !test_applies(&tests[i]))
             continue;
         test_run(&tests[i]);
         ran++;
     }
     printf("[guest] %u of %u tests ran\n", ran, (unsigned int)count);
     printf("[test] DONE\n");
-    guest_shutdown(SHUTDOWN_POWEROFF);
+    guest_shutdown(SHUTDOWN_poweroff);
 }

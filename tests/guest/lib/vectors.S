@@ -2,9 +2,10 @@
  * EL1 exception vectors (Arm ARM D1.10.2: 16 entries of 0x80 bytes, table 2 KiB aligned;
  * groups: current EL with SP_EL0, current EL with SP_ELx, lower EL AArch64, lower EL
  * AArch32; in each: synchronous, IRQ, FIQ, SError). Every entry saves the full register
- * state into a struct exception_frame on the current stack, calls
- * exception_handle(frame, kind) with kind = group * 4 + type, restores the (possibly
- * edited) frame and returns with eret.
+ * state into a struct exception_frame on the current stack, calls a C handler with
+ * (frame, kind), kind = group * 4 + type, restores the (possibly edited) frame and returns
+ * with eret. The two IRQ entries of the current EL go to irq_handle (irq.c), every other
+ * entry to exception_handle (exception.c).
  *
  * fault_call / fault_resume give tests a way back from a fault: fault_call saves the
  * callee-saved registers and sp, then calls fn(arg); fault_resume(jump, value) restores them
@@ -13,12 +14,12 @@
  */
 #include "layout.h"
 
-    .macro  vector_entry kind
+    .macro  vector_entry kind, handler=exception_entry
     .balign 0x80
     sub     sp, sp, #FRAME_SIZE
     stp     x0, x1, [sp, #0]
     mov     x1, #\kind
-    b       exception_entry
+    b       \handler
     .endm
 
     .section .text.vectors, "ax"
@@ -26,11 +27,11 @@
     .global guest_vectors
 guest_vectors:
     vector_entry 0
-    vector_entry 1
+    vector_entry 1, irq_entry
     vector_entry 2
     vector_entry 3
     vector_entry 4
-    vector_entry 5
+    vector_entry 5, irq_entry
     vector_entry 6
     vector_entry 7
     vector_entry 8
@@ -42,7 +43,8 @@ guest_vectors:
     vector_entry 14
     vector_entry 15
 
-exception_entry:
+/* Completes the struct exception_frame that vector_entry started (x0, x1 saved, x1 = kind). */
+    .macro  frame_save
     stp     x2, x3, [sp, #16]
     stp     x4, x5, [sp, #32]
     stp     x6, x7, [sp, #48]
@@ -66,7 +68,10 @@ exception_entry:
     add     x6, sp, #FRAME_SIZE
     stp     x5, x6, [sp, #FRAME_FAR]
     mov     x0, sp
-    bl      exception_handle
+    .endm
+
+/* Restores the (possibly edited) frame and returns from the exception. */
+    .macro  frame_restore_eret
     ldp     x2, x3, [sp, #FRAME_ELR]
     msr     elr_el1, x2
     msr     spsr_el1, x3
@@ -90,6 +95,19 @@ exception_entry:
     eret
     dsb     nsh
     isb
+    .endm
+
+/* Synchronous exceptions, FIQ, SError, and anything from a lower EL: exception.c. */
+exception_entry:
+    frame_save
+    bl      exception_handle
+    frame_restore_eret
+
+/* IRQ at the current EL: irq.c acknowledges, dispatches and ends each pending interrupt. */
+irq_entry:
+    frame_save
+    bl      irq_handle
+    frame_restore_eret
 
 /* int fault_call(struct fault_jump *jump, void (*fn)(void *), void *arg) */
     .text
