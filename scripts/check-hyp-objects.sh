@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The hypervisor-side objects must hold no FP/SIMD instruction (STYLE.md: our
-# code is built with -mgeneral-regs-only; only a reserved section may use them).
+# code is built with -mgeneral-regs-only; only the reserved section .text.fpsimd
+# may use them: fpsimd.S, which saves and restores a vCPU's FP/SIMD registers).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -15,7 +16,8 @@ for o in $objs; do
     # FP/SIMD registers appear as v0-v31 or q/d/s/h/b0-31 operands. Branches and
     # address computations are skipped: their operands are addresses (e.g. "b28").
     hits=$("$OBJDUMP" -d --no-show-raw-insn "$o" | awk -F'\t' '
-        NF >= 3 && $2 !~ /^(b|b\..*|bl|blr|br|cbz|cbnz|tbz|tbnz|adr|adrp|ret)$/ {
+        /^Disassembly of section / { reserved = ($0 ~ /section \.text\.fpsimd:/); next }
+        !reserved && NF >= 3 && $2 !~ /^(b|b\..*|bl|blr|br|cbz|cbnz|tbz|tbnz|adr|adrp|ret)$/ {
             ops = $3; sub(/[ ]*(<|\/\/).*/, "", ops)
             if (ops ~ /(^|[ ,\[{])[vqdshb]([0-9]|[12][0-9]|3[01])([.,\] }]|$)/) print $1 "\t" $2 "\t" ops
         }' | head -3)

@@ -45,7 +45,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-
 enum xsm_mode { XSM_MODE_ENFORCING, XSM_MODE_PERMISSIVE, XSM_MODE_DISABLED };
 
 /* The initial SID "unlabeled" (flask/policy/initial_sids). */

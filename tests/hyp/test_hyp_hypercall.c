@@ -175,7 +175,8 @@ static void test_console_write_faults(struct unit *u)
     UNIT_CHECK(u, rounds >= 2);
     /* The count is 32 bits: the upper half of x1 is ignored. */
     hole_start = hole_end = 0;
-    UNIT_CHECK_EQ(u, call(v, XEN_HC_console_io, CONSOLEIO_write, (1ull << 32) | 4, GUEST_VA, &r), 0);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_console_io, CONSOLEIO_write, (1ull << 32) | 4, GUEST_VA, &r),
+                  0);
     UNIT_CHECK(u, !r.restart);
 }
 
@@ -185,11 +186,12 @@ static void test_console_write_continues(struct unit *u)
     unsigned rounds;
 
     memset(guest_mem, 'y', sizeof(guest_mem));
-    UNIT_CHECK_EQ(u, call_to_end(v, XEN_HC_console_io, CONSOLEIO_write, GUEST_LEN, GUEST_VA, &rounds),
-                  0);
+    UNIT_CHECK_EQ(
+        u, call_to_end(v, XEN_HC_console_io, CONSOLEIO_write, GUEST_LEN, GUEST_VA, &rounds), 0);
     UNIT_CHECK_MSG(u, rounds > 1 && rounds <= GUEST_LEN / 64, "%u rounds", rounds);
     /* A huge count over valid memory stops with -EFAULT at the end of it, in bounded rounds. */
-    UNIT_CHECK_EQ(u, call_to_end(v, XEN_HC_console_io, CONSOLEIO_write, 0xffffffff, GUEST_VA, &rounds),
+    UNIT_CHECK_EQ(u,
+                  call_to_end(v, XEN_HC_console_io, CONSOLEIO_write, 0xffffffff, GUEST_VA, &rounds),
                   -EFAULT);
     UNIT_CHECK(u, rounds < 100000);
 }
@@ -247,9 +249,9 @@ static void test_xen_version(struct unit *u)
     UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_version, 0, 0, &r), (4 << 16) | 17);
     UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_pagesize, 0, 0, &r), 4096);
     UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_extraversion, 0x5000, 0, &r), -EFAULT);
-    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_capabilities, GUEST_VA + GUEST_LEN - 100, 0,
-                          &r),
-                  -EFAULT);
+    UNIT_CHECK_EQ(
+        u, call(v, XEN_HC_xen_version, XENVER_capabilities, GUEST_VA + GUEST_LEN - 100, 0, &r),
+        -EFAULT);
     memset(guest_mem, 0x55, 64);
     UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_extraversion, GUEST_VA, 0, &r), 0);
     memcpy(extra, guest_mem, sizeof(extra));
@@ -269,8 +271,8 @@ static void test_xen_version(struct unit *u)
 }
 
 const struct unit_case unit_cases[] = {
-    UNIT_CASE(test_unknown_numbers),     UNIT_CASE(test_console_write_lines),
+    UNIT_CASE(test_unknown_numbers),      UNIT_CASE(test_console_write_lines),
     UNIT_CASE(test_console_write_faults), UNIT_CASE(test_console_write_continues),
-    UNIT_CASE(test_console_rate_limit),  UNIT_CASE(test_sched_op),
-    UNIT_CASE(test_xen_version),         {0},
+    UNIT_CASE(test_console_rate_limit),   UNIT_CASE(test_sched_op),
+    UNIT_CASE(test_xen_version),          {0},
 };

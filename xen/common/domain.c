@@ -25,6 +25,8 @@ _Static_assert(sizeof(struct vcpu) <= 2 * PAGE_SIZE, "struct vcpu fits two pages
 static struct spinlock domain_list_lock = SPINLOCK_INIT;
 static struct domain *domain_list[MAX_DOMAINS];
 static uint64_t free_pages_before_domains;
+/* Domains created and not yet completely destroyed (their memory not all returned yet). */
+static unsigned domains_alive;
 
 void domain_note_free_pages(void)
 {
@@ -144,6 +146,7 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
         domain_free_struct(d);
         return rc;
     }
+    __atomic_add_fetch(&domains_alive, 1, __ATOMIC_ACQ_REL);
     *out = d;
     return 0;
 }
@@ -186,7 +189,8 @@ int domain_alloc_ram(struct domain *d, uint64_t gpa, uint64_t bytes)
         gpa + (pages << PAGE_SHIFT) < gpa)
         return -EINVAL;
     for (unsigned i = 0; i < d->nr_mmio; i++)
-        if (gpa < d->mmio[i].base + d->mmio[i].size && d->mmio[i].base < gpa + (pages << PAGE_SHIFT))
+        if (gpa < d->mmio[i].base + d->mmio[i].size &&
+            d->mmio[i].base < gpa + (pages << PAGE_SHIFT))
             return -EEXIST;
     while (done < pages && !rc) {
         rc = ram_extent_add(d, gpa + (done << PAGE_SHIFT), pages - done, &max_order);
@@ -230,6 +234,7 @@ int domain_start(struct domain *d, uint64_t entry, uint64_t x0)
     if (d->state != DOMAIN_BUILDING || !d->ram_size)
         return -EINVAL;
     arch_vcpu_set_entry(d->vcpus[0], entry, x0);
+    d->started = true;
     d->state = DOMAIN_RUNNING;
     sched_vcpu_wake(d->vcpus[0]);
     return 0;
@@ -245,8 +250,8 @@ struct vcpu *domain_vcpu_by_mpidr(struct domain *d, uint64_t mpidr)
 
 static const char *shutdown_reason_name(unsigned code)
 {
-    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog",
-                                        "soft_reset"};
+    static const char *const names[] = {"poweroff", "reboot",   "suspend",
+                                        "crash",    "watchdog", "soft_reset"};
 
     return code < ARRAY_SIZE(names) ? names[code] : "unknown";
 }
@@ -313,6 +318,7 @@ struct domain *domain_claim_finished(void)
 void domain_destroy(struct domain *d)
 {
     uint64_t pages = 0;
+    bool started = d->started;
 
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         BUG_ON(d->vcpus[i]->pcpu != -1);
@@ -326,7 +332,8 @@ void domain_destroy(struct domain *d)
     printk("domain %u (%s) destroyed: %lu pages of RAM returned\n", d->id, d->name,
            (unsigned long)pages);
     domain_free_struct(d);
-    if (domain_count() == 0) {
+    /* The last one out (every page of every domain back) checks and powers off. */
+    if (__atomic_sub_fetch(&domains_alive, 1, __ATOMIC_ACQ_REL) == 0 && started) {
         uint64_t now = page_alloc_free_count_global();
 
         printk("all domains destroyed: %lu pages free, %lu before the first domain was built: %s\n",

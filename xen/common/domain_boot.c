@@ -97,7 +97,7 @@ static int populate(struct domain *d, const struct boot_domain *bd, struct guest
     rc = rc ? rc : domain_alloc_ram(d, GUEST_RAM_BASE, bd->memory);
     if (rc == -ENOMEM)
         format_snprintf(err, BUILD_ERROR_LEN, "not enough free memory for %lu KiB of RAM",
-                 (unsigned long)(bd->memory >> 10));
+                        (unsigned long)(bd->memory >> 10));
     rc = rc ? rc
             : kernel_image_place(&k, d->ram_gpa, d->ram_size, GUEST_FDT_MAX, ramdisk_size, l, err);
     rc = rc ? rc
@@ -138,8 +138,8 @@ static struct domain *build_one(const struct boot_domain *bd)
     d->boot_x0 = layout.dtb_base;
     if (xsm_sid_to_context(sid, context, sizeof(context)))
         strlcpy(context, "?", sizeof(context));
-    printk("domain %u (%s): %s, %u vCPU%s, %lu MiB at %#lx, kernel %#lx, device tree %#lx\n",
-           d->id, d->name, context, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
+    printk("domain %u (%s): %s, %u vCPU%s, %lu MiB at %#lx, kernel %#lx, device tree %#lx\n", d->id,
+           d->name, context, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
            (unsigned long)(d->ram_size >> 20), (unsigned long)d->ram_gpa,
            (unsigned long)layout.entry, (unsigned long)layout.dtb_base);
     return d;
@@ -178,7 +178,12 @@ unsigned domain_boot_all(const struct bootinfo *bi)
 
     domain_note_free_pages();
     if (bi->dom0_kernel >= 0) {
-        struct boot_domain bd = {0, "dom0", "", true, dom0_memory(bi), dom0_vcpus(bi),
+        struct boot_domain bd = {0,
+                                 "dom0",
+                                 "",
+                                 true,
+                                 dom0_memory(bi),
+                                 dom0_vcpus(bi),
                                  &bi->modules[bi->dom0_kernel],
                                  bi->dom0_ramdisk >= 0 ? &bi->modules[bi->dom0_ramdisk] : NULL};
         built[n] = build_one(&bd);
@@ -186,10 +191,14 @@ unsigned domain_boot_all(const struct bootinfo *bi)
     }
     for (unsigned i = 0; i < bi->nr_domains; i++) {
         const struct bootinfo_domain *bd_info = &bi->domains[i];
-        struct boot_domain bd = {
-            next_id++, bd_info->name, bd_info->seclabel, false, bd_info->memory_kib << 10,
-            bd_info->vcpus, bd_info->kernel >= 0 ? &bi->modules[bd_info->kernel] : NULL,
-            bd_info->ramdisk >= 0 ? &bi->modules[bd_info->ramdisk] : NULL};
+        struct boot_domain bd = {next_id++,
+                                 bd_info->name,
+                                 bd_info->seclabel,
+                                 false,
+                                 bd_info->memory_kib << 10,
+                                 bd_info->vcpus,
+                                 bd_info->kernel >= 0 ? &bi->modules[bd_info->kernel] : NULL,
+                                 bd_info->ramdisk >= 0 ? &bi->modules[bd_info->ramdisk] : NULL};
 
         if (!bd.kernel) {
             printk("domain %u (%s): no kernel module: not built\n", bd.id, bd.name);

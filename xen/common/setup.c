@@ -181,6 +181,8 @@ static void security_setup(struct bootinfo *bi)
     if (bi->policy >= 0) {
         policy = images[bi->policy];
         policy_len = bi->modules[bi->policy].where.size;
+        printk("Flask: the policy is boot module %d (%#lx, %lu bytes)\n", bi->policy,
+               (unsigned long)bi->modules[bi->policy].where.base, (unsigned long)policy_len);
     }
     if (xsm_boot_init(mode, policy, policy_len, err, sizeof(err)))
         boot_stop("Flask: %s", err);

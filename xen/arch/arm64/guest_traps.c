@@ -198,8 +198,8 @@ static void handle_sysreg(struct vcpu *v, struct cpu_regs *regs)
         return;
     }
     if (guest_log_allowed())
-        printk("d%uv%u: system register S%u_%u_C%u_C%u_%u %s at %#lx: undefined\n",
-               v->domain->id, v->id, a.op0, a.op1, a.crn, a.crm, a.op2, a.read ? "read" : "write",
+        printk("d%uv%u: system register S%u_%u_C%u_C%u_%u %s at %#lx: undefined\n", v->domain->id,
+               v->id, a.op0, a.op1, a.crn, a.crm, a.op2, a.read ? "read" : "write",
                (unsigned long)regs->elr);
     inject_undefined(v, regs);
 }
@@ -227,8 +227,8 @@ static void handle_data_abort(struct vcpu *v, struct cpu_regs *regs)
             access.value = rt == 31 ? 0 : regs->x[rt];
         if (mmio_dispatch(v, &access) == 0) {
             if (!write && rt != 31)
-                regs->x[rt] = mmio_read_value(access.value, access.size, iss & (1u << 21),
-                                              iss & (1u << 15));
+                regs->x[rt] =
+                    mmio_read_value(access.value, access.size, iss & (1u << 21), iss & (1u << 15));
             regs->elr += 4;
             return;
         }
@@ -236,8 +236,7 @@ static void handle_data_abort(struct vcpu *v, struct cpu_regs *regs)
     if (guest_log_allowed())
         printk("d%uv%u: %s at IPA %#lx (VA %#lx, PC %#lx)%s: data abort to the guest\n",
                v->domain->id, v->id, write ? "write" : "read", (unsigned long)ipa,
-               (unsigned long)regs->far, (unsigned long)regs->elr,
-               isv ? "" : ", not decodable");
+               (unsigned long)regs->far, (unsigned long)regs->elr, isv ? "" : ", not decodable");
     inject_data_abort(v, regs, regs->far, write);
 }
 

@@ -70,6 +70,7 @@ struct domain {
     char name[DOMAIN_NAME_MAX];
     uint32_t sid; /* FLASK security id; 0 = unlabeled: may not run */
     bool is_hardware;
+    bool started; /* domain_start ran: its vCPUs have been allowed to run */
     enum domain_state state;
     unsigned shutdown_code; /* SHUTDOWN_* of the public ABI */
     struct spinlock lock;
@@ -130,7 +131,9 @@ void domain_shutdown(struct domain *d, unsigned code);
 
 /*
  * Frees every page, stage-2 table, VMID and vCPU of a shut-down or building
- * domain; d itself is freed too.
+ * domain; d itself is freed too. When the last started domain is gone, the
+ * free page count is compared with the one before any domain and the
+ * machine powers off.
  */
 void domain_destroy(struct domain *d);
 

@@ -16,9 +16,9 @@ struct vcpu;
 
 /* What a handler returns besides its result. */
 struct hypercall_result {
-    long value;                          /* goes to x0 */
-    bool restart;                        /* re-issue the hypercall with `args` (continuation) */
-    uint64_t args[HYPERCALL_ARGS];       /* the arguments for the restart */
+    long value;                    /* goes to x0 */
+    bool restart;                  /* re-issue the hypercall with `args` (continuation) */
+    uint64_t args[HYPERCALL_ARGS]; /* the arguments for the restart */
 };
 
 /*

@@ -8,12 +8,12 @@
 #include <flaxen/domain.h>
 
 /* HCR_EL2 while a guest runs (Arm ARM D17.2.48). */
-#define HCR_VM (1ull << 0)    /* stage 2 on */
-#define HCR_SWIO (1ull << 1)  /* set/way invalidate -> clean+invalidate */
-#define HCR_FMO (1ull << 3)   /* physical FIQ to EL2, virtual FIQ to the guest */
-#define HCR_IMO (1ull << 4)   /* physical IRQ to EL2, virtual IRQ to the guest */
-#define HCR_AMO (1ull << 5)   /* SError to EL2 */
-#define HCR_FB (1ull << 9)    /* guest TLB/cache maintenance broadcast in the inner domain */
+#define HCR_VM (1ull << 0)   /* stage 2 on */
+#define HCR_SWIO (1ull << 1) /* set/way invalidate -> clean+invalidate */
+#define HCR_FMO (1ull << 3)  /* physical FIQ to EL2, virtual FIQ to the guest */
+#define HCR_IMO (1ull << 4)  /* physical IRQ to EL2, virtual IRQ to the guest */
+#define HCR_AMO (1ull << 5)  /* SError to EL2 */
+#define HCR_FB (1ull << 9)   /* guest TLB/cache maintenance broadcast in the inner domain */
 #define HCR_BSU_IS (1ull << 10)
 #define HCR_TWI (1ull << 13)  /* WFI traps: the vCPU blocks */
 #define HCR_TWE (1ull << 14)  /* WFE traps: the vCPU yields */
