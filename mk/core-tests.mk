@@ -15,3 +15,4 @@ endef
 $(eval $(call core_test,cmdline,xen/common/cmdline.c))
 $(eval $(call core_test,hypercall,xen/common/hypercall.c))
 $(eval $(call core_test,mmio,xen/common/mmio.c))
+$(eval $(call core_test,domain,xen/common/domain.c xen/common/sched.c))

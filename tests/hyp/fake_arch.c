@@ -1,6 +1,7 @@
 /*
  * Host implementation of flaxen/arch.h for the hypervisor-core tests.
  */
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,17 @@ void *arch_phys_to_virt(paddr_t pa)
     return fake_ram + (pa - FAKE_RAM_BASE);
 }
 
+paddr_t arch_virt_to_phys(const void *va)
+{
+    const unsigned char *p = va;
+
+    if (p < fake_ram || (uint64_t)(p - fake_ram) >= fake_ram_size) {
+        fprintf(stderr, "fake arch: %p is not in fake RAM\n", va);
+        abort();
+    }
+    return FAKE_RAM_BASE + (uint64_t)(p - fake_ram);
+}
+
 unsigned arch_cpu_id(void)
 {
     return 0;
@@ -57,8 +69,15 @@ void arch_halt(void)
     abort();
 }
 
+int fake_power_offs;
+jmp_buf *fake_power_off_jump;
+
 void arch_power_off(void)
 {
+    fake_power_offs++;
+    if (fake_power_off_jump)
+        longjmp(*fake_power_off_jump, 1);
+    fprintf(stderr, "fake arch: power off\n");
     abort();
 }
 

@@ -7,6 +7,8 @@
 #ifndef FAKE_ARCH_H
 #define FAKE_ARCH_H
 
+#include <setjmp.h>
+
 #include <flaxen/types.h>
 
 #define FAKE_RAM_BASE 0x40000000ull
@@ -19,6 +21,10 @@ void fake_ram_fill(unsigned char value);
 
 /* What arch_time_ns returns (tests move time forward by hand). */
 extern uint64_t fake_time_ns;
+
+/* arch_power_off counts, then longjmps to *fake_power_off_jump when set (else aborts). */
+extern int fake_power_offs;
+extern jmp_buf *fake_power_off_jump;
 
 /* Number of times arch_halt ran (panic ends in it; the fake aborts). */
 extern int fake_halts;

@@ -54,13 +54,13 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
     return 0;
 }
 
-void sched_yield(struct vcpu *v)
+void sched_vcpu_yield(struct vcpu *v)
 {
     (void)v;
     yields++;
 }
 
-void sched_block(struct vcpu *v, uint64_t deadline_ns)
+void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns)
 {
     (void)v;
     (void)deadline_ns;

@@ -113,8 +113,8 @@ static void domain_free_struct(struct domain *d)
 {
     for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
         if (d->vcpus[i])
-            BUG_ON(free_pages((paddr_t)(uintptr_t)d->vcpus[i], VCPU_ORDER));
-    BUG_ON(free_pages((paddr_t)(uintptr_t)d, 0));
+            BUG_ON(free_pages(arch_virt_to_phys(d->vcpus[i]), VCPU_ORDER));
+    BUG_ON(free_pages(arch_virt_to_phys(d), 0));
 }
 
 int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain **out)

@@ -129,10 +129,10 @@ static void do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
     switch (args[0]) {
     case SCHEDOP_yield:
         /* XSM: none in Xen; a vCPU may always give up its slice. */
-        sched_yield(v);
+        sched_vcpu_yield(v);
         return;
     case SCHEDOP_block:
-        sched_block(v, 0);
+        sched_vcpu_block(v, 0);
         return;
     case SCHEDOP_shutdown:
         if (copy_from_guest(v, &shutdown, args[1], sizeof(shutdown))) {

@@ -123,7 +123,7 @@ void sched_vcpu_kick(struct vcpu *v)
     spin_unlock(&sched_lock);
 }
 
-void sched_yield(struct vcpu *v)
+void sched_vcpu_yield(struct vcpu *v)
 {
     spin_lock(&sched_lock);
     if (run_head)
@@ -132,7 +132,7 @@ void sched_yield(struct vcpu *v)
     spin_unlock(&sched_lock);
 }
 
-void sched_block(struct vcpu *v, uint64_t deadline_ns)
+void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns)
 {
     spin_lock(&sched_lock);
     if (v->wake_pending || arch_vcpu_has_pending_irq(v)) {

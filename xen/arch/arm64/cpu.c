@@ -139,3 +139,8 @@ void *arch_phys_to_virt(paddr_t pa)
 {
     return (void *)(uintptr_t)pa; /* the identity map covers all RAM */
 }
+
+paddr_t arch_virt_to_phys(const void *va)
+{
+    return (paddr_t)(uintptr_t)va;
+}

@@ -135,11 +135,11 @@ static void handle_wfx(struct vcpu *v, struct cpu_regs *regs)
 {
     regs->elr += 4;
     if (regs->esr & 1) {
-        sched_yield(v); /* WFE: someone else may hold what it waits for */
+        sched_vcpu_yield(v); /* WFE: someone else may hold what it waits for */
         return;
     }
     if (!arch_vcpu_has_pending_irq(v))
-        sched_block(v, arch_vcpu_timer_deadline(v));
+        sched_vcpu_block(v, arch_vcpu_timer_deadline(v));
 }
 
 /* The ISS of a trapped MSR/MRS (Arm ARM D17.2.37, EC 0x18). */
@@ -295,8 +295,8 @@ void trap_from_guest(struct cpu_regs *regs, unsigned kind)
     v = current_vcpu();
     BUG_ON(!v);
     vcpu_set_guest_frame(regs);
-    if ((kind >> 2) == VEC_GROUP_A32)
-        guest_crash(v, regs, "AArch32 is not supported");
+    if ((kind & 3) == VEC_SYNC && (kind >> 2) == VEC_GROUP_A32)
+        guest_crash(v, regs, "a trap from AArch32 code: not supported");
     else if ((kind & 3) == VEC_SYNC)
         guest_sync(v, regs);
     else if ((kind & 3) == VEC_IRQ)

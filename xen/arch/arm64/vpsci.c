@@ -115,7 +115,7 @@ void vpsci_call(struct vcpu *v, struct cpu_regs *regs)
     case PSCI_CPU_SUSPEND_32:
     case PSCI_CPU_SUSPEND_64:
         /* Standby only: like WFI, any pending interrupt or the timer ends it. */
-        sched_block(v, arch_vcpu_timer_deadline(v));
+        sched_vcpu_block(v, arch_vcpu_timer_deadline(v));
         result = PSCI_SUCCESS;
         break;
     case PSCI_AFFINITY_INFO_32:

@@ -63,6 +63,9 @@ void arch_print_cpu_info(void);
  */
 void *arch_phys_to_virt(paddr_t pa);
 
+/* The inverse of arch_phys_to_virt for a pointer it returned (or into such memory). */
+paddr_t arch_virt_to_phys(const void *va);
+
 /* ---------------------------------------------------------------- domains and vCPUs */
 struct domain;
 struct vcpu;

@@ -31,13 +31,13 @@ void sched_vcpu_wake(struct vcpu *v);
 void sched_vcpu_kick(struct vcpu *v);
 
 /* The calling vCPU gives up the rest of its slice. */
-void sched_yield(struct vcpu *v);
+void sched_vcpu_yield(struct vcpu *v);
 
 /*
  * The calling vCPU blocks until sched_vcpu_kick/wake or until deadline_ns
  * (0 = none). Returns at once, without blocking, if a wake arrived already.
  */
-void sched_block(struct vcpu *v, uint64_t deadline_ns);
+void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns);
 
 /*
  * Starts offline vCPU v at `entry` with x0 = arg (PSCI CPU_ON). 0, or
