@@ -97,6 +97,12 @@ $(HOST_BIN)/flask-query: $(FLASK_QUERY_SRCS:%.c=$(HOST_OBJ)/%.o) $(FLASK_NAMES_O
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_LDFLAGS) -o $@ $^
 
+# docs/security/hooks.md comes from the hook table (tests/tools/hooks_doc.sh compares).
+$(HOST_BIN)/xsm-hooks-doc: tools/xsm/hooks_doc.c xsm/hooks_table.c xsm/xsm_hooks.h $(FLASK_NAMES_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -I$(BUILD)/include -o $@ tools/xsm/hooks_doc.c \
+		xsm/hooks_table.c $(FLASK_NAMES_OBJ) $(HOST_LDFLAGS)
+
 $(HOST_BIN)/sepol-ref: tests/policy/sepol_ref.c tests/policy/sepol_ref_gen.c tests/policy/sepol_ref.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -o $@ $(filter %.c,$^) /usr/lib/x86_64-linux-gnu/libsepol.a $(HOST_LDFLAGS)
@@ -138,6 +144,7 @@ static-check: $(FLASK_GEN_HEADERS)
 	$(Q)scripts/static-check.sh
 
 TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOST_BIN)/avc-audit \
+	$(HOST_BIN)/xsm-hooks-doc \
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 
 check: deps

@@ -6,9 +6,10 @@ CORE_TEST_DEPS := tests/hyp/fake_arch.c tests/hyp/fake_arch.h $(HYP_HOST_CORE) \
 	tests/unit/unit.c tests/unit/unit.h
 
 define core_test
-$(BUILD)/host/bin/unit/test_hyp_$(1): tests/hyp/test_hyp_$(1).c $(2) $(CORE_TEST_DEPS)
+$(BUILD)/host/bin/unit/test_hyp_$(1): tests/hyp/test_hyp_$(1).c $(2) $(CORE_TEST_DEPS) $(FLASK_GEN_HEADERS)
 	@mkdir -p $$(dir $$@)
-	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -Ixen/include -Ixen/arch/arm64/include -Itests/unit -o $$@ \
+	$$(Q)$$(HOST_CC) $$(HOST_CFLAGS) -I. -I$(BUILD)/include -Ixen/include -Ixen/arch/arm64/include \
+		-Itests/unit -o $$@ \
 		$$< tests/hyp/fake_arch.c $(2) $$(HYP_HOST_CORE) tests/unit/unit.c $$(HOST_LDFLAGS)
 endef
 

@@ -66,13 +66,13 @@ HYP_IMAGE_CFLAGS := $(HYP_CFLAGS) -g -fpie -mno-outline-atomics -fno-asynchronou
 	-fno-unwind-tables -fno-omit-frame-pointer -fstack-clash-protection \
 	--param stack-clash-protection-guard-size=12 -fno-tree-loop-distribute-patterns \
 	-fvisibility=hidden -include xen/include/flaxen/compiler.h -Wframe-larger-than=1024 \
-	-Ixen/include -Ixen/arch/arm64/include -I. -DFLAXEN_VERSION='"$(FLAXEN_VERSION)"'
+	-Ixen/include -Ixen/arch/arm64/include -I. -I$(BUILD)/include -DFLAXEN_VERSION='"$(FLAXEN_VERSION)"'
 HYP_ASFLAGS := -g -D__ASSEMBLY__ -mbranch-protection=standard -Ixen/include -Ixen/arch/arm64/include
 HYP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro -Wl,--build-id=none \
 	-Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--no-undefined -Wl,-T,$(HYP_LDS) \
 	-Wl,-Map,$(HYP_IMAGE).map
 
-$(HYP_OBJ)/xen/%.c.o: xen/%.c $(HYP_CONFIG_STAMP)
+$(HYP_OBJ)/xen/%.c.o: xen/%.c $(HYP_CONFIG_STAMP) | $(FLASK_GEN_HEADERS)
 	@mkdir -p $(dir $@)
 	$(Q)$(HYP_CC) $(HYP_IMAGE_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -86,7 +86,8 @@ $(HYP_OBJ)/xen/%.S.o: xen/%.S
 # tables generated from flask/policy. All with the image's flags; the security server's own
 # headers come first so nothing in xen/include can stand in for them. This rule has a
 # shorter stem than $(HYP_OBJ)/%.o above, so make prefers it for everything under xsm/.
-HYP_FLASK_SRCS := $(sort $(wildcard xsm/flask/flask_*.c)) xsm/flask/ss_hyp.c
+HYP_FLASK_SRCS := $(sort $(wildcard xsm/flask/flask_*.c)) xsm/flask/ss_hyp.c xsm/xsm_dispatch.c \
+	xsm/hooks_table.c
 HYP_FLASK_OBJS := $(HYP_FLASK_SRCS:%.c=$(HYP_OBJ)/%.o) $(HYP_OBJ)/gen/flask_names.o
 HYP_XSM_OBJS := $(HYP_SS_OBJS) $(HYP_FLASK_OBJS)
 hyp-objects: $(HYP_FLASK_OBJS)

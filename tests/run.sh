@@ -24,6 +24,7 @@ for bin in "$BUILD"/host/bin/unit/test_*; do
 done
 suites+=(
     "flask-query|tests/tools/flask_query.sh"
+    "hooks-doc|tests/tools/hooks_doc.sh"
     "conformance|tests/policy/conformance.sh"
     "audit2allow|tests/tools/audit2allow.sh"
     "guest|tests/guest/run.sh"

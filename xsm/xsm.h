@@ -123,4 +123,14 @@ enum xsm_mode xsm_mode(void);
  */
 void xsm_boot_selfcheck(const char *cmdline);
 
+/*
+ * The hook every hypercall sub-op calls before any effect (xsm_dispatch.c):
+ * 0 = go ahead, -EACCES = refused (FLASK logged the denial). `subject` is
+ * the calling domain, `target` the domain acted on (or NULL). The hook ids
+ * and what each checks are in xsm/xsm_hooks.h.
+ */
+enum xsm_hook_id;
+struct domain;
+int xsm_hook(enum xsm_hook_id id, const struct domain *subject, const struct domain *target);
+
 #endif

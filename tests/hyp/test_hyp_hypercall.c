@@ -17,6 +17,8 @@
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
+#include <xsm/xsm.h>
+#include <xsm/xsm_hooks.h>
 
 #include "fake_arch.h"
 #include "unit.h"
@@ -27,6 +29,9 @@
 static unsigned char guest_mem[GUEST_LEN];
 static uint64_t hole_start, hole_end; /* [start, end) faults as if unmapped */
 static int yields, blocks, shutdowns;
+static int xsm_answer; /* what the fake xsm_hook says */
+static int xsm_calls;
+static enum xsm_hook_id xsm_last;
 static unsigned last_shutdown;
 
 static bool accessible(uint64_t gva, size_t len)
@@ -52,6 +57,15 @@ int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len)
         return -EFAULT;
     memcpy(guest_mem + (gva - GUEST_VA), src, len);
     return 0;
+}
+
+int xsm_hook(enum xsm_hook_id id, const struct domain *subject, const struct domain *target)
+{
+    (void)subject;
+    (void)target;
+    xsm_calls++;
+    xsm_last = id;
+    return xsm_answer;
 }
 
 void sched_vcpu_yield(struct vcpu *v)
@@ -86,6 +100,8 @@ static struct vcpu *fresh_vcpu(void)
     memset(guest_mem, 0, sizeof(guest_mem));
     hole_start = hole_end = 0;
     yields = blocks = shutdowns = 0;
+    xsm_answer = 0;
+    xsm_calls = 0;
     fake_time_ns = 1000;
     return &vcpu0;
 }
@@ -270,9 +286,45 @@ static void test_xen_version(struct unit *u)
     UNIT_CHECK(u, fi.submap & (1u << XENFEAT_dom0));
 }
 
+/* A refusing hook: -EACCES back, nothing done, exactly one hook call per sub-op. */
+static void test_hooks_refuse_before_effect(struct unit *u)
+{
+    struct vcpu *v = fresh_vcpu();
+    struct hypercall_result r;
+    struct sched_shutdown s = {SHUTDOWN_poweroff};
+    uint64_t printed = console_total_bytes();
+
+    xsm_answer = -EACCES;
+    memcpy(guest_mem, "denied\n", 7);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_console_io, CONSOLEIO_write, 7, GUEST_VA, &r), -EACCES);
+    UNIT_CHECK(u, !r.restart);
+    UNIT_CHECK_EQ(u, xsm_last, XSM_HOOK_CONSOLE_WRITE);
+    UNIT_CHECK_EQ(u, console_total_bytes(), printed);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_yield, 0, 0, &r), -EACCES);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_block, 0, 0, &r), -EACCES);
+    memcpy(guest_mem, &s, sizeof(s));
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_shutdown, GUEST_VA, 0, &r), -EACCES);
+    UNIT_CHECK_EQ(u, yields + blocks + shutdowns, 0);
+    memset(guest_mem, 0x77, 64);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_extraversion, GUEST_VA, 0, &r), -EACCES);
+    UNIT_CHECK_EQ(u, xsm_last, XSM_HOOK_VERSION_EXTRAVERSION);
+    UNIT_CHECK_EQ(u, guest_mem[0], 0x77); /* nothing copied out */
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_version, 0, 0, &r), -EACCES);
+    UNIT_CHECK_EQ(u, xsm_calls, 6);
+    /* Unknown sub-ops are refused as unknown before any hook. */
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, 99, 0, 0, &r), -ENOSYS);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_console_io, 99, 0, 0, &r), -ENOSYS);
+    UNIT_CHECK_EQ(u, xsm_calls, 6);
+}
+
 const struct unit_case unit_cases[] = {
-    UNIT_CASE(test_unknown_numbers),      UNIT_CASE(test_console_write_lines),
-    UNIT_CASE(test_console_write_faults), UNIT_CASE(test_console_write_continues),
-    UNIT_CASE(test_console_rate_limit),   UNIT_CASE(test_sched_op),
-    UNIT_CASE(test_xen_version),          {0},
+    UNIT_CASE(test_hooks_refuse_before_effect),
+    UNIT_CASE(test_unknown_numbers),
+    UNIT_CASE(test_console_write_lines),
+    UNIT_CASE(test_console_write_faults),
+    UNIT_CASE(test_console_write_continues),
+    UNIT_CASE(test_console_rate_limit),
+    UNIT_CASE(test_sched_op),
+    UNIT_CASE(test_xen_version),
+    {0},
 };

@@ -3,9 +3,9 @@
  * console_io, sched_op and xen_version (Xen's public ABI: xen.h, sched.h,
  * version.h; errno values from errno.h).
  *
- * Each handler validates and copies in its arguments first; the XSM hook
- * of the next issue goes right after that, marked "XSM:" in each handler,
- * before any effect.
+ * Each handler validates and copies in its arguments first, then calls its
+ * sub-op's XSM hook (xsm/xsm_hooks.h), before any lock or effect; a refusal
+ * (-EACCES) goes back to the guest and nothing else happens.
  *
  * console_io writes are processed in chunks; a long write is continued by
  * restarting the hypercall with the remaining count and buffer (as Xen
@@ -20,6 +20,8 @@
 #include <public/sched.h>
 #include <public/version.h>
 #include <public/xen.h>
+#include <xsm/xsm.h>
+#include <xsm/xsm_hooks.h>
 
 #define CONSOLE_CHUNK 128
 #define CONSOLE_BURST_BYTES 65536
@@ -96,11 +98,14 @@ static void do_console_io(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
     char chunk[CONSOLE_CHUNK];
     unsigned len;
 
-    /* XSM: console_io(d, cmd) -- class xen, writeconsole/readconsole. */
-    if (cmd != CONSOLEIO_write) {
-        result->value = cmd == CONSOLEIO_read ? 0 : -ENOSYS; /* no console input yet */
+    if (cmd != CONSOLEIO_write && cmd != CONSOLEIO_read) {
+        result->value = -ENOSYS;
         return;
     }
+    result->value =
+        xsm_hook(cmd == CONSOLEIO_write ? XSM_HOOK_CONSOLE_WRITE : XSM_HOOK_CONSOLE_READ, d, NULL);
+    if (result->value || cmd == CONSOLEIO_read)
+        return; /* refused, or a read: no console input yet, 0 bytes */
     if (count == 0)
         return;
     len = count < CONSOLE_CHUNK ? (unsigned)count : CONSOLE_CHUNK;
@@ -128,11 +133,14 @@ static void do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
 
     switch (args[0]) {
     case SCHEDOP_yield:
-        /* XSM: none in Xen; a vCPU may always give up its slice. */
-        sched_vcpu_yield(v);
+        result->value = xsm_hook(XSM_HOOK_SCHED_YIELD, v->domain, v->domain);
+        if (!result->value)
+            sched_vcpu_yield(v);
         return;
     case SCHEDOP_block:
-        sched_vcpu_block(v, 0);
+        result->value = xsm_hook(XSM_HOOK_SCHED_BLOCK, v->domain, v->domain);
+        if (!result->value)
+            sched_vcpu_block(v, 0);
         return;
     case SCHEDOP_shutdown:
         if (copy_from_guest(v, &shutdown, args[1], sizeof(shutdown))) {
@@ -143,8 +151,9 @@ static void do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
             result->value = -EINVAL;
             return;
         }
-        /* XSM: a domain may shut itself down (no hook in Xen 4.17). */
-        domain_shutdown(v->domain, shutdown.reason);
+        result->value = xsm_hook(XSM_HOOK_SCHED_SHUTDOWN, v->domain, v->domain);
+        if (!result->value)
+            domain_shutdown(v->domain, shutdown.reason);
         return;
     default:
         result->value = -ENOSYS;
@@ -184,12 +193,44 @@ static uint32_t version_features(const struct domain *d)
     return d->is_hardware ? f | (1u << XENFEAT_dom0) : f;
 }
 
+/* The hook of each implemented XENVER_* command; -1 for the others. */
+static int version_hook(uint64_t cmd)
+{
+    switch (cmd) {
+    case XENVER_version:
+        return XSM_HOOK_VERSION_VERSION;
+    case XENVER_extraversion:
+        return XSM_HOOK_VERSION_EXTRAVERSION;
+    case XENVER_capabilities:
+        return XSM_HOOK_VERSION_CAPABILITIES;
+    case XENVER_changeset:
+        return XSM_HOOK_VERSION_CHANGESET;
+    case XENVER_platform_parameters:
+        return XSM_HOOK_VERSION_PLATFORM_PARAMETERS;
+    case XENVER_get_features:
+        return XSM_HOOK_VERSION_GET_FEATURES;
+    case XENVER_pagesize:
+        return XSM_HOOK_VERSION_PAGESIZE;
+    case XENVER_guest_handle:
+        return XSM_HOOK_VERSION_GUEST_HANDLE;
+    default:
+        return -1;
+    }
+}
+
 static void do_xen_version(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                            struct hypercall_result *result)
 {
     uint64_t gva = args[1];
+    int hook = version_hook(args[0]);
 
-    /* XSM: xen_version(d, cmd) -- class version; version/pagesize/features unchecked in Xen. */
+    if (hook < 0) {
+        result->value = -ENOSYS;
+        return;
+    }
+    result->value = xsm_hook((enum xsm_hook_id)hook, v->domain, NULL);
+    if (result->value)
+        return;
     switch (args[0]) {
     case XENVER_version:
         result->value = (FLAXEN_XEN_MAJOR << 16) | FLAXEN_XEN_MINOR;

@@ -1,0 +1,94 @@
+/*
+ * The XSM hooks: one per hypercall sub-op, in one table that the code, the
+ * FLASK module, the dummy module and docs/security/hooks.md are all made
+ * from (xsm/hooks_table.c prints the document; tests compare it with the
+ * committed copy, so the documentation cannot drift from the code).
+ *
+ * Every handler in xen/common/hypercall.c calls xsm_hook(id, subject,
+ * target) after copying in and checking its arguments and before any lock,
+ * allocation or effect; -EACCES goes back to the guest unchanged.
+ *
+ * Columns of XSM_HOOKS(X):
+ *   id        the hook (enum xsm_hook_id: XSM_HOOK_<id>)
+ *   hcall     the hypercall, as Xen names it
+ *   subop     the sub-op constant, as the public headers name it
+ *   rule      the dummy module's rule (Xen's XSM_HOOK / XSM_TARGET / XSM_PRIV ...)
+ *   sclass    FLASK class (SECCLASS_*), 0 = no FLASK permission: see below
+ *   perm      FLASK permission bit in that class
+ *   tsid      whose SID the permission is checked against (enum xsm_target)
+ *
+ * A row with no FLASK permission (sclass 0) is an operation a domain does
+ * only to itself and that Xen 4.17's FLASK never checks either (yielding,
+ * blocking, shutting itself down, reading the version number): the hook is
+ * still called, FLASK allows it without an AVC lookup, and hooks.md lists
+ * it as such so an auditor sees every exemption.
+ */
+#ifndef FLAXEN_XSM_HOOKS_H
+#define FLAXEN_XSM_HOOKS_H
+
+#include <stdint.h>
+
+#include <flask/av_permissions.h>
+#include <flask/flask.h>
+
+/* The dummy module's rules (Xen's xsm_default_action). */
+enum xsm_rule {
+    XSM_RULE_HOOK,   /* anyone */
+    XSM_RULE_TARGET, /* the domain itself, or a privileged one */
+    XSM_RULE_PRIV,   /* the hardware/control domain only */
+};
+
+/* Whose SID a FLASK check is against. */
+enum xsm_target {
+    XSM_TSID_NONE,     /* no FLASK check */
+    XSM_TSID_XEN,      /* the hypervisor: initial SID "xen" */
+    XSM_TSID_SECURITY, /* the security server: initial SID "security" */
+    XSM_TSID_SELF,     /* the subject domain's own SID */
+    XSM_TSID_TARGET,   /* the target domain's SID */
+};
+
+#define XSM_HOOKS(X)                                                                               \
+    X(CONSOLE_WRITE, "console_io", "CONSOLEIO_write", XSM_RULE_PRIV, SECCLASS_XEN,                 \
+      XEN__WRITECONSOLE, XSM_TSID_XEN)                                                             \
+    X(CONSOLE_READ, "console_io", "CONSOLEIO_read", XSM_RULE_PRIV, SECCLASS_XEN, XEN__READCONSOLE, \
+      XSM_TSID_XEN)                                                                                \
+    X(SCHED_YIELD, "sched_op", "SCHEDOP_yield", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                \
+    X(SCHED_BLOCK, "sched_op", "SCHEDOP_block", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                \
+    X(SCHED_SHUTDOWN, "sched_op", "SCHEDOP_shutdown", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)          \
+    X(VERSION_VERSION, "xen_version", "XENVER_version", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)        \
+    X(VERSION_EXTRAVERSION, "xen_version", "XENVER_extraversion", XSM_RULE_HOOK, SECCLASS_VERSION, \
+      VERSION__XEN_EXTRAVERSION, XSM_TSID_XEN)                                                     \
+    X(VERSION_CAPABILITIES, "xen_version", "XENVER_capabilities", XSM_RULE_HOOK, SECCLASS_VERSION, \
+      VERSION__XEN_CAPABILITIES, XSM_TSID_XEN)                                                     \
+    X(VERSION_CHANGESET, "xen_version", "XENVER_changeset", XSM_RULE_HOOK, SECCLASS_VERSION,       \
+      VERSION__XEN_CHANGESET, XSM_TSID_XEN)                                                        \
+    X(VERSION_PLATFORM_PARAMETERS, "xen_version", "XENVER_platform_parameters", XSM_RULE_HOOK, 0,  \
+      0, XSM_TSID_NONE)                                                                            \
+    X(VERSION_GET_FEATURES, "xen_version", "XENVER_get_features", XSM_RULE_HOOK, 0, 0,             \
+      XSM_TSID_NONE)                                                                               \
+    X(VERSION_PAGESIZE, "xen_version", "XENVER_pagesize", XSM_RULE_HOOK, SECCLASS_VERSION,         \
+      VERSION__XEN_PAGESIZE, XSM_TSID_XEN)                                                         \
+    X(VERSION_GUEST_HANDLE, "xen_version", "XENVER_guest_handle", XSM_RULE_HOOK, SECCLASS_VERSION, \
+      VERSION__XEN_GUEST_HANDLE, XSM_TSID_XEN)
+
+enum xsm_hook_id {
+#define XSM_HOOK_ENUM(id, hcall, subop, rule, sclass, perm, tsid) XSM_HOOK_##id,
+    XSM_HOOKS(XSM_HOOK_ENUM)
+#undef XSM_HOOK_ENUM
+        XSM_HOOK_COUNT
+};
+
+/* One row of the table, for the modules and the document. */
+struct xsm_hook_info {
+    const char *name; /* "CONSOLE_WRITE" */
+    const char *hypercall;
+    const char *subop;
+    enum xsm_rule rule;
+    uint16_t sclass;
+    uint32_t perm;
+    enum xsm_target tsid;
+};
+
+extern const struct xsm_hook_info xsm_hook_table[XSM_HOOK_COUNT];
+
+#endif
