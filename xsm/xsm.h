@@ -133,4 +133,11 @@ enum xsm_hook_id;
 struct domain;
 int xsm_hook(enum xsm_hook_id id, const struct domain *subject, const struct domain *target);
 
+/*
+ * A domain's "self" SID: the policy's type_transition of its SID on itself
+ * in class domain (the SID itself when there is none, or no policy). 0 or
+ * -EINVAL when the security server cannot compute it.
+ */
+int xsm_domain_self_sid(uint32_t sid, uint32_t *self_sid);
+
 #endif

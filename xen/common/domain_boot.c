@@ -110,7 +110,7 @@ static int populate(struct domain *d, const struct boot_domain *bd, struct guest
 
 static struct domain *build_one(const struct boot_domain *bd)
 {
-    char err[BUILD_ERROR_LEN] = "", context[BOOTINFO_LABEL_MAX];
+    char err[BUILD_ERROR_LEN] = "", context[BOOTINFO_LABEL_MAX], self_context[BOOTINFO_LABEL_MAX];
     struct guest_layout layout;
     struct domain *d = NULL;
     uint32_t sid;
@@ -133,11 +133,19 @@ static struct domain *build_one(const struct boot_domain *bd)
             domain_destroy(d);
         return NULL;
     }
+    if (xsm_domain_self_sid(sid, &d->self_sid)) {
+        printk("domain %u (%s): the policy gives no self SID: not built\n", bd->id, bd->name);
+        domain_destroy(d);
+        return NULL;
+    }
     d->sid = sid;
     d->boot_entry = layout.entry;
     d->boot_x0 = layout.dtb_base;
     if (xsm_sid_to_context(sid, context, sizeof(context)))
         strlcpy(context, "?", sizeof(context));
+    if (d->self_sid != d->sid &&
+        !xsm_sid_to_context(d->self_sid, self_context, sizeof(self_context)))
+        printk("domain %u (%s): self SID %s\n", d->id, d->name, self_context);
     printk("domain %u (%s): %s, %u vCPU%s, %lu MiB at %#lx, kernel %#lx, device tree %#lx\n", d->id,
            d->name, context, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
            (unsigned long)(d->ram_size >> 20), (unsigned long)d->ram_gpa,
