@@ -275,3 +275,26 @@ GUEST_TEST(xen_hypercall_matches_mode)
         CHECK_MSG(version > 0, "xen_version returned %ld", version);
     }
 }
+
+/*
+ * Under a hypervisor the ID registers describe what the guest may use (Flaxen filters them,
+ * idregs.c): no SVE, SME, MTE, PMU or RAS, and EL0/EL1 AArch64 only. Bare, QEMU's -cpu max
+ * reports those features, so this runs only under a hypervisor.
+ */
+GUEST_TEST_XEN(id_registers_filtered)
+{
+    uint64_t pfr0 = SYSREG_READ(id_aa64pfr0_el1);
+    uint64_t pfr1 = SYSREG_READ(id_aa64pfr1_el1);
+    uint64_t dfr0 = SYSREG_READ(id_aa64dfr0_el1);
+    uint64_t zfr0 = SYSREG_READ(S3_0_C0_C4_4);
+    CHECK_EQ((pfr0 >> 32) & 0xf, 0); /* SVE */
+    CHECK_EQ((pfr0 >> 28) & 0xf, 0); /* RAS */
+    CHECK_EQ(pfr0 & 0xf, 1);         /* EL0: AArch64 only */
+    CHECK_EQ((pfr0 >> 4) & 0xf, 1);  /* EL1: AArch64 only */
+    CHECK_EQ((pfr1 >> 8) & 0xf, 0);  /* MTE */
+    CHECK_EQ((pfr1 >> 24) & 0xf, 0); /* SME */
+    CHECK_EQ((dfr0 >> 8) & 0xf, 0);  /* PMU */
+    CHECK_EQ(zfr0, 0);
+    /* Fields the hypervisor leaves alone still come from the CPU: FP and AdvSIMD present. */
+    CHECK_NE((pfr0 >> 16) & 0xf, 0xf);
+}

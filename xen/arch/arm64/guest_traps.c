@@ -187,6 +187,12 @@ static void handle_sysreg(struct vcpu *v, struct cpu_regs *regs)
     uint64_t iss = ESR_ISS(regs->esr);
     struct sysreg_access a = decode_sysreg(iss);
 
+    if (a.op0 == 3 && a.op1 == 0 && a.crn == 0 && a.crm >= 1 && a.crm <= 7 && a.read) {
+        if (a.rt != 31)
+            regs->x[a.rt] = idregs_guest_value(a.crm, a.op2); /* HCR_EL2.TID3 */
+        regs->elr += 4;
+        return;
+    }
     if (vgic_sysreg_access(v, (uint32_t)iss, regs)) {
         regs->elr += 4;
         return;

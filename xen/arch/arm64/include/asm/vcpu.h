@@ -17,6 +17,7 @@
 #define HCR_BSU_IS (1ull << 10)
 #define HCR_TWI (1ull << 13)  /* WFI traps: the vCPU blocks */
 #define HCR_TWE (1ull << 14)  /* WFE traps: the vCPU yields */
+#define HCR_TID3 (1ull << 18) /* ID group 3 registers trap: guests see them filtered (idregs.c) */
 #define HCR_TSC (1ull << 19)  /* SMC traps: PSCI through SMC is emulated like HVC #0 */
 #define HCR_TACR (1ull << 21) /* ACTLR_EL1 traps */
 #define HCR_TSW (1ull << 22)  /* data cache set/way operations trap */
@@ -25,7 +26,7 @@
 #define HCR_API (1ull << 41)  /* pointer-authentication instructions do not trap */
 #define HCR_GUEST                                                                                  \
     (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI | HCR_TWE |   \
-     HCR_TSC | HCR_TACR | HCR_TSW | HCR_RW)
+     HCR_TID3 | HCR_TSC | HCR_TACR | HCR_TSW | HCR_RW)
 
 /* MDCR_EL2: debug and performance-monitor registers trap (emulated as absent). */
 #define MDCR_TPMCR (1ull << 5)
@@ -67,6 +68,9 @@ void inject_instruction_abort(struct vcpu *v, struct cpu_regs *regs, uint64_t fa
 
 /* SMCCC / PSCI calls from a guest (HVC #0 or SMC #0); x0.. in regs, results back there. */
 void vpsci_call(struct vcpu *v, struct cpu_regs *regs);
+
+/* idregs.c: what a guest reads in ID register S3_0_C0_C<crm>_<op2> (crm 1..7). */
+uint64_t idregs_guest_value(unsigned crm, unsigned op2);
 
 /* fpsimd.S */
 void fpsimd_save(struct vcpu_fpsimd *state);
