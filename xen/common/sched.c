@@ -27,6 +27,7 @@ static struct vcpu *run_head, *run_tail;
 static struct sched_cpu sched_cpus[NR_CPUS];
 /* Blocked vCPUs with a wake-up deadline (few: scanned linearly). */
 static struct vcpu *timed_vcpus[MAX_DOMAINS * DOMAIN_MAX_VCPUS];
+static unsigned nr_timed; /* entries in use: most exits find none and skip the scan */
 
 struct vcpu *current_vcpu(void)
 {
@@ -61,6 +62,7 @@ static void timed_add(struct vcpu *v)
     for (unsigned i = 0; i < ARRAY_SIZE(timed_vcpus); i++)
         if (!timed_vcpus[i]) {
             timed_vcpus[i] = v;
+            nr_timed++;
             return;
         }
     panic("sched: more timed vCPUs than vCPUs");
@@ -69,8 +71,10 @@ static void timed_add(struct vcpu *v)
 static void timed_remove(struct vcpu *v)
 {
     for (unsigned i = 0; i < ARRAY_SIZE(timed_vcpus); i++)
-        if (timed_vcpus[i] == v)
+        if (timed_vcpus[i] == v) {
             timed_vcpus[i] = NULL;
+            nr_timed--;
+        }
 }
 
 /* Kicks one idle CPU other than the caller (sched_lock held). */
@@ -185,12 +189,14 @@ void sched_vcpu_stop(struct vcpu *v)
 static uint64_t wake_expired(uint64_t now)
 {
     uint64_t next = 0;
+    unsigned total = nr_timed; /* make_runnable below shrinks nr_timed */
 
-    for (unsigned i = 0; i < ARRAY_SIZE(timed_vcpus); i++) {
+    for (unsigned i = 0, seen = 0; i < ARRAY_SIZE(timed_vcpus) && seen < total; i++) {
         struct vcpu *v = timed_vcpus[i];
 
         if (!v)
             continue;
+        seen++;
         if (v->wake_deadline_ns <= now)
             make_runnable(v);
         else if (!next || v->wake_deadline_ns < next)
