@@ -51,3 +51,25 @@ GUEST_TEST_XEN(switch_round_trip)
     CHECK_MSG(partner_ran >= ROUNDS / 2, "the partner vCPU yielded only %llu times",
               (unsigned long long)partner_ran);
 }
+
+/*
+ * Null hypercall round trips: xen_version(XENVER_extraversion), whose hook asks FLASK for
+ * version:xen_extraversion (an AVC lookup), measured once on a cold AVC (the first such call
+ * since boot) and then averaged over many calls on a warm one. tests/bench/hyp.sh runs this
+ * once with flask=enforcing and once with flask=disabled (the dummy module).
+ */
+GUEST_TEST_XEN(null_hypercall)
+{
+    static char extra[16];
+    uint64_t start = timer_count();
+    long rc = xen_version(XENVER_extraversion, extra);
+    uint64_t cold = timer_count() - start;
+    CHECK_EQ(rc, 0);
+    start = timer_count();
+    for (unsigned int i = 0; i < ROUNDS; i++)
+        rc |= xen_version(XENVER_extraversion, extra);
+    uint64_t warm = (timer_count() - start) / ROUNDS;
+    CHECK_EQ(rc, 0);
+    printf("[bench] null_hypercall_cold_ns=%llu null_hypercall_warm_ns=%llu\n",
+           (unsigned long long)ticks_to_ns(cold), (unsigned long long)ticks_to_ns(warm));
+}
