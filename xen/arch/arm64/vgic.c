@@ -187,11 +187,19 @@ static uint32_t gained(struct domain *d, const struct vgic_snapshot *before,
     return self ? mask & ~(1u << self->id) : mask;
 }
 
+/* v must fold and fill at its next exit (vgic_refresh): set before the kick that causes it. */
+static void mark_for_refresh(struct vcpu *v)
+{
+    __atomic_store_n(&v->arch.vgic.refresh_needed, true, __ATOMIC_RELEASE);
+}
+
 static void kick_vcpus(struct domain *d, uint32_t mask)
 {
     for (unsigned i = 0; i < d->nr_vcpus && i < VGIC_MAX_VCPUS; i++)
-        if ((mask & (1u << i)) && d->vcpus[i])
+        if ((mask & (1u << i)) && d->vcpus[i]) {
+            mark_for_refresh(d->vcpus[i]);
             sched_vcpu_kick(d->vcpus[i]);
+        }
 }
 
 /* ---------------------------------------------------------------- fold */
@@ -388,7 +396,7 @@ void vgic_access_end(struct vcpu *v, const struct vgic_snapshot *before)
     kick_vcpus(v->domain, kick);
 }
 
-void vgic_refresh(struct vcpu *v)
+static void refresh_now(struct vcpu *v)
 {
     struct vgic_snapshot before;
 
@@ -399,9 +407,24 @@ void vgic_refresh(struct vcpu *v)
     vgic_access_end(v, &before);
 }
 
+/*
+ * Fast path on every exit: with no list register in use and nothing made pending for v by
+ * another CPU since its last fill (mark_for_refresh, set before the kick that interrupts
+ * this CPU), the list registers already match the software state.
+ */
+void vgic_refresh(struct vcpu *v)
+{
+    if (!v || !loaded_here(v))
+        return;
+    if (!__atomic_exchange_n(&v->arch.vgic.refresh_needed, false, __ATOMIC_ACQ_REL) &&
+        !v->arch.vgic.lr_used)
+        return;
+    refresh_now(v);
+}
+
 void vgic_maintenance_interrupt(struct vcpu *v)
 {
-    vgic_refresh(v); /* the fold clears what raised it (ICH_MISR.U / EOI) */
+    refresh_now(v); /* the fold clears what raised it (ICH_MISR.U / EOI) */
 }
 
 int vgic_domain_init(struct domain *d)
@@ -517,8 +540,10 @@ int vgic_inject(struct vcpu *v, unsigned intid)
     if (local)
         lr_fill(target);
     spin_unlock(&d->arch.vgic.lock);
-    if (kick)
+    if (kick) {
+        mark_for_refresh(target);
         sched_vcpu_kick(target);
+    }
     return 0;
 }
 

@@ -76,6 +76,7 @@ struct vgic_cpu {
     unsigned loaded_on;  /* 1 + the physical CPU whose list registers hold ours; 0: none */
     uint16_t lr_used;    /* list registers the last fill wrote (while loaded) */
     uint8_t vtimer_link; /* enum vgic_vtimer_link */
+    bool refresh_needed; /* another CPU made something pending: refresh at the next exit */
     uint32_t ap0r[4];    /* saved ICH_AP0R<n>_EL2, ICH_AP1R<n>_EL2, ICH_VMCR_EL2 */
     uint32_t ap1r[4];
     uint64_t vmcr;
