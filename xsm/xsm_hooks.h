@@ -60,6 +60,8 @@ enum xsm_target {
       VERSION__XEN_EXTRAVERSION, XSM_TSID_XEN)                                                     \
     X(VERSION_CAPABILITIES, "xen_version", "XENVER_capabilities", XSM_RULE_HOOK, SECCLASS_VERSION, \
       VERSION__XEN_CAPABILITIES, XSM_TSID_XEN)                                                     \
+    X(VERSION_COMPILE_INFO, "xen_version", "XENVER_compile_info", XSM_RULE_HOOK, SECCLASS_VERSION, \
+      VERSION__XEN_COMPILE_INFO, XSM_TSID_XEN)                                                     \
     X(VERSION_CHANGESET, "xen_version", "XENVER_changeset", XSM_RULE_HOOK, SECCLASS_VERSION,       \
       VERSION__XEN_CHANGESET, XSM_TSID_XEN)                                                        \
     X(VERSION_PLATFORM_PARAMETERS, "xen_version", "XENVER_platform_parameters", XSM_RULE_HOOK, 0,  \
@@ -69,7 +71,11 @@ enum xsm_target {
     X(VERSION_PAGESIZE, "xen_version", "XENVER_pagesize", XSM_RULE_HOOK, SECCLASS_VERSION,         \
       VERSION__XEN_PAGESIZE, XSM_TSID_XEN)                                                         \
     X(VERSION_GUEST_HANDLE, "xen_version", "XENVER_guest_handle", XSM_RULE_HOOK, SECCLASS_VERSION, \
-      VERSION__XEN_GUEST_HANDLE, XSM_TSID_XEN)
+      VERSION__XEN_GUEST_HANDLE, XSM_TSID_XEN)                                                     \
+    X(VERSION_COMMANDLINE, "xen_version", "XENVER_commandline", XSM_RULE_PRIV, SECCLASS_VERSION,   \
+      VERSION__XEN_COMMANDLINE, XSM_TSID_XEN)                                                      \
+    X(VERSION_BUILD_ID, "xen_version", "XENVER_build_id", XSM_RULE_PRIV, SECCLASS_VERSION,         \
+      VERSION__XEN_BUILD_ID, XSM_TSID_XEN)
 
 enum xsm_hook_id {
 #define XSM_HOOK_ENUM(id, hcall, subop, rule, sclass, perm, tsid) XSM_HOOK_##id,

@@ -317,7 +317,33 @@ static void test_hooks_refuse_before_effect(struct unit *u)
     UNIT_CHECK_EQ(u, xsm_calls, 6);
 }
 
+static void test_xen_version_boot_facts(struct unit *u)
+{
+    struct vcpu *v = fresh_vcpu();
+    struct hypercall_result r;
+    struct xen_compile_info info;
+
+    hypercall_boot_init("flask=enforcing dom0_mem=64M");
+    memset(guest_mem, 0x33, 1100);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_commandline, GUEST_VA, 0, &r), 0);
+    UNIT_CHECK(u, strcmp((char *)guest_mem, "flask=enforcing dom0_mem=64M") == 0);
+    UNIT_CHECK_EQ(u, guest_mem[1023], 0);    /* zero-padded to xen_commandline_t */
+    UNIT_CHECK_EQ(u, guest_mem[1024], 0x33); /* and not one byte further */
+    UNIT_CHECK_EQ(
+        u, call(v, XEN_HC_xen_version, XENVER_commandline, GUEST_VA + GUEST_LEN - 512, 0, &r),
+        -EFAULT);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_compile_info, GUEST_VA, 0, &r), 0);
+    memcpy(&info, guest_mem, sizeof(info));
+    UNIT_CHECK(u, strcmp(info.compile_by, "flaxen") == 0);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_build_id, GUEST_VA, 0, &r), -ENODATA);
+    xsm_answer = -EACCES; /* the hook comes first */
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_xen_version, XENVER_build_id, GUEST_VA, 0, &r), -EACCES);
+    UNIT_CHECK_EQ(u, xsm_last, XSM_HOOK_VERSION_BUILD_ID);
+    hypercall_boot_init(NULL);
+}
+
 const struct unit_case unit_cases[] = {
+    UNIT_CASE(test_xen_version_boot_facts),
     UNIT_CASE(test_hooks_refuse_before_effect),
     UNIT_CASE(test_unknown_numbers),
     UNIT_CASE(test_console_write_lines),

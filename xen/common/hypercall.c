@@ -29,6 +29,14 @@
 #define FLAXEN_XEN_MAJOR 4
 #define FLAXEN_XEN_MINOR 17
 
+/* The hypervisor command line, for XENVER_commandline (hypercall_boot_init). */
+static const char *hypercall_commandline = "";
+
+void hypercall_boot_init(const char *cmdline)
+{
+    hypercall_commandline = cmdline ? cmdline : "";
+}
+
 typedef void hypercall_fn(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                           struct hypercall_result *result);
 
@@ -213,6 +221,12 @@ static int version_hook(uint64_t cmd)
         return XSM_HOOK_VERSION_PAGESIZE;
     case XENVER_guest_handle:
         return XSM_HOOK_VERSION_GUEST_HANDLE;
+    case XENVER_compile_info:
+        return XSM_HOOK_VERSION_COMPILE_INFO;
+    case XENVER_commandline:
+        return XSM_HOOK_VERSION_COMMANDLINE;
+    case XENVER_build_id:
+        return XSM_HOOK_VERSION_BUILD_ID;
     default:
         return -1;
     }
@@ -270,6 +284,22 @@ static void do_xen_version(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
         version_copy_out(v, gva, handle, sizeof(handle), result);
         return;
     }
+    case XENVER_compile_info: {
+        /* Nothing that changes from build to build of the same sources (reproducible). */
+        struct xen_compile_info info = {.compiler = "gcc (aarch64, freestanding)",
+                                        .compile_by = "flaxen",
+                                        .compile_domain = "",
+                                        .compile_date = ""};
+
+        version_copy_out(v, gva, &info, sizeof(info), result);
+        return;
+    }
+    case XENVER_commandline:
+        version_string(v, gva, hypercall_commandline, sizeof(xen_commandline_t), result);
+        return;
+    case XENVER_build_id:
+        result->value = -ENODATA; /* the image is linked without a build ID */
+        return;
     default:
         result->value = -ENOSYS;
         return;

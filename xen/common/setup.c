@@ -6,6 +6,7 @@
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain_boot.h>
+#include <flaxen/hypercall.h>
 #include <flaxen/lib.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
@@ -205,6 +206,7 @@ void start_flaxen(struct bootinfo *bi, const struct boot_layout *layout)
     printk("%u CPU%s online\n", online, online == 1 ? "" : "s");
     selftest_run(bi->cmdline);
     security_setup(bi);
+    hypercall_boot_init(bi->cmdline);
     started = domain_boot_all(bi);
     if (!started) {
         printk("no domains to run: powering off\n");

@@ -60,6 +60,24 @@ GUEST_TEST_XEN(guest_handle_checked)
     check_version_op(XENVER_guest_handle, false);
 }
 
+GUEST_TEST_XEN(compile_info_checked)
+{
+    check_version_op(XENVER_compile_info, false);
+}
+
+GUEST_TEST_XEN(commandline_checked)
+{
+    check_version_op(XENVER_commandline, false);
+}
+
+/* Flaxen is linked without a build ID: allowed -> -ENODATA; denied -> -EACCES first. */
+GUEST_TEST_XEN(build_id_checked)
+{
+    static uint32_t request[8] __attribute__((aligned(16))) = {16};
+    long result = xen_version(XENVER_build_id, request);
+    CHECK_EQ(result, expect_denied() ? -XEN_EACCES : -XEN_ENODATA);
+}
+
 GUEST_TEST_XEN(self_only_ops_always_work)
 {
     struct xen_platform_parameters params = {0};

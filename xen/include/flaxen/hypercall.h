@@ -21,6 +21,9 @@ struct hypercall_result {
     uint64_t args[HYPERCALL_ARGS]; /* the arguments for the restart */
 };
 
+/* Tells the hypercalls what they report about the boot (the command line; kept, not copied). */
+void hypercall_boot_init(const char *cmdline);
+
 /*
  * Runs hypercall `nr` for the trapping vCPU v. Unknown numbers give
  * -ENOSYS. Never fails in any other way than through the result.

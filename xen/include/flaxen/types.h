@@ -43,6 +43,7 @@ typedef uint64_t paddr_t; /* a host physical address */
 #define EINVAL 22
 #define ERANGE 34
 #define ENOSYS 38
+#define ENODATA 61
 #define ETIMEDOUT 110
 
 #endif
