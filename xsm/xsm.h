@@ -134,6 +134,17 @@ struct domain;
 int xsm_hook(enum xsm_hook_id id, const struct domain *subject, const struct domain *target);
 
 /*
+ * xsm_hook for a sub-op that acts on an object with its own SID (an event
+ * channel, a grant's owner ...): rows whose tsid is XSM_TSID_OBJECT check
+ * against `osid` (0 = none: refused). Hooks that need more than the row's
+ * one check (Xen's compound checks) do the rest in flask_hook_extra
+ * (xsm/flask/flask_hooks_extra.c) after the row's check passed; the first
+ * denial ends the hook, so a refused call logs one AVC line.
+ */
+int xsm_hook_obj(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
+                 uint32_t osid);
+
+/*
  * A domain's "self" SID: the policy's type_transition of its SID on itself
  * in class domain (the SID itself when there is none, or no policy). 0 or
  * -EINVAL when the security server cannot compute it.

@@ -11,6 +11,7 @@
 #include <xsm/xsm_hooks.h>
 
 #include "flask/avc.h"
+#include "flask/flask_hooks_extra.h"
 
 /* Xen's dummy module: the hardware (control) domain is privileged. */
 static int dummy_check(enum xsm_rule rule, const struct domain *subject,
@@ -29,7 +30,7 @@ static int dummy_check(enum xsm_rule rule, const struct domain *subject,
 }
 
 static uint32_t target_sid(enum xsm_target tsid, const struct domain *subject,
-                           const struct domain *target)
+                           const struct domain *target, uint32_t osid)
 {
     switch (tsid) {
     case XSM_TSID_XEN:
@@ -40,37 +41,45 @@ static uint32_t target_sid(enum xsm_target tsid, const struct domain *subject,
         return subject->sid;
     case XSM_TSID_TARGET:
         return target ? target->sid : 0;
+    case XSM_TSID_OBJECT:
+        return osid;
     default:
         return 0;
     }
 }
 
-static int flask_check(const struct xsm_hook_info *h, const struct domain *subject,
-                       const struct domain *target)
+static int flask_check(enum xsm_hook_id id, const struct domain *subject,
+                       const struct domain *target, uint32_t osid)
 {
+    const struct xsm_hook_info *h = &xsm_hook_table[id];
     struct avc_audit_data audit = {
         .domid = subject->id,
         .target_domid = target ? target->id : -1,
         .object = AVC_AUDIT_NONE,
     };
     uint32_t tsid;
+    int rc;
 
     if (h->sclass == 0)
         return 0; /* a self-only operation with no FLASK permission: listed in hooks.md */
-    tsid = target_sid(h->tsid, subject, target);
+    tsid = target_sid(h->tsid, subject, target, osid);
     if (tsid == 0)
         return -EACCES;
-    return xsm_has_perm(subject->sid, tsid, h->sclass, h->perm, &audit);
+    rc = xsm_has_perm(subject->sid, tsid, h->sclass, h->perm, &audit);
+    return rc ? rc : flask_hook_extra(id, subject, target, osid);
+}
+
+int xsm_hook_obj(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
+                 uint32_t osid)
+{
+    if ((unsigned)id >= XSM_HOOK_COUNT || !subject)
+        return -EACCES;
+    if (xsm_mode() == XSM_MODE_DISABLED)
+        return dummy_check(xsm_hook_table[id].rule, subject, target);
+    return flask_check(id, subject, target, osid);
 }
 
 int xsm_hook(enum xsm_hook_id id, const struct domain *subject, const struct domain *target)
 {
-    const struct xsm_hook_info *h;
-
-    if ((unsigned)id >= XSM_HOOK_COUNT || !subject)
-        return -EACCES;
-    h = &xsm_hook_table[id];
-    if (xsm_mode() == XSM_MODE_DISABLED)
-        return dummy_check(h->rule, subject, target);
-    return flask_check(h, subject, target);
+    return xsm_hook_obj(id, subject, target, 0);
 }

@@ -45,6 +45,7 @@ enum xsm_target {
     XSM_TSID_SECURITY, /* the security server: initial SID "security" */
     XSM_TSID_SELF,     /* the subject domain's own SID */
     XSM_TSID_TARGET,   /* the target domain's SID */
+    XSM_TSID_OBJECT,   /* the SID of the object acted on (an event channel ...): xsm_hook_obj */
 };
 
 #define XSM_HOOKS(X)                                                                               \

@@ -35,6 +35,8 @@ static const char *target_name(enum xsm_target t)
         return "the caller";
     case XSM_TSID_TARGET:
         return "the target domain";
+    case XSM_TSID_OBJECT:
+        return "the object (its own SID)";
     }
     return "?";
 }

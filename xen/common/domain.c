@@ -45,6 +45,32 @@ struct domain *domain_by_id(domid_t id)
     return found;
 }
 
+struct domain *domain_get(domid_t id, struct domain *self)
+{
+    struct domain *found = NULL;
+
+    if (id == DOMID_SELF)
+        id = self ? self->id : DOMID_INVALID;
+    spin_lock(&domain_list_lock);
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_list[i];
+
+        if (d && d->id == id && __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_DEAD) {
+            __atomic_add_fetch(&d->refs, 1, __ATOMIC_ACQ_REL);
+            found = d;
+        }
+    }
+    spin_unlock(&domain_list_lock);
+    return found;
+}
+
+void domain_put(struct domain *d)
+{
+    unsigned old = __atomic_fetch_sub(&d->refs, 1, __ATOMIC_ACQ_REL);
+
+    BUG_ON(old == 0);
+}
+
 unsigned domain_count(void)
 {
     unsigned n = 0;
@@ -300,7 +326,8 @@ struct domain *domain_claim_finished(void)
         struct domain *d = domain_list[i];
         bool on_cpu = false;
 
-        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_SHUTDOWN)
+        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_SHUTDOWN ||
+            __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE) != 0)
             continue;
         for (unsigned v = 0; v < d->nr_vcpus; v++)
             on_cpu |= __atomic_load_n(&d->vcpus[v]->pcpu, __ATOMIC_ACQUIRE) >= 0;

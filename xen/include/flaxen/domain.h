@@ -72,7 +72,8 @@ struct domain {
     uint32_t self_sid;   /* type_transition of sid on itself (class domain) */
     uint32_t target_sid; /* the domain a device model serves (set_target); 0 = none */
     bool is_hardware;
-    bool started; /* domain_start ran: its vCPUs have been allowed to run */
+    bool started;  /* domain_start ran: its vCPUs have been allowed to run */
+    unsigned refs; /* domain_get references (atomic); a referenced domain is not destroyed */
     enum domain_state state;
     unsigned shutdown_code; /* SHUTDOWN_* of the public ABI */
     struct spinlock lock;
@@ -152,8 +153,24 @@ struct domain *domain_claim_finished(void);
  */
 void domain_note_free_pages(void);
 
-/* The domain with this id, or NULL. */
+/*
+ * The domain with this id, or NULL. The pointer is only safe while the
+ * domain cannot be destroyed (the caller is one of its vCPUs, or the boot
+ * path); a hypercall acting on another domain uses domain_get instead.
+ */
 struct domain *domain_by_id(domid_t id);
+
+/*
+ * Takes a reference on the domain with this id (DOMID_SELF = `self`, which
+ * may be NULL): NULL if there is none, or it is dead. While the reference
+ * is held the domain is not destroyed (a shut-down domain stays claimable
+ * and is destroyed after the last domain_put). Every domain_get is paired
+ * with one domain_put before the hypercall returns.
+ */
+struct domain *domain_get(domid_t id, struct domain *self);
+
+/* Drops a reference taken by domain_get. */
+void domain_put(struct domain *d);
 
 /* The vCPU of d whose MPIDR affinity (Aff3..Aff0) equals `mpidr`, or NULL. */
 struct vcpu *domain_vcpu_by_mpidr(struct domain *d, uint64_t mpidr);
