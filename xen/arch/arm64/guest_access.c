@@ -42,7 +42,7 @@ static int guest_page(struct vcpu *v, uint64_t gva, bool write, void **ptr, size
     uint64_t ipa;
     paddr_t pa;
 
-    if (guest_va_to_ipa(gva, write, &ipa) || arch_domain_translate(v->domain, ipa, &pa))
+    if (guest_va_to_ipa(gva, write, &ipa) || arch_domain_translate(v->domain, ipa, write, &pa))
         return -EFAULT;
     *ptr = arch_phys_to_virt(pa);
     *room = PAGE_SIZE - (gva & (PAGE_SIZE - 1));

@@ -219,6 +219,18 @@ static uint64_t mmio_read_value(uint64_t value, unsigned size, bool sign_extend,
     return sixty_four ? value : (uint32_t)value;
 }
 
+/*
+ * Whether a stage-2 translation fault at ipa raced with a change of the
+ * domain's stage 2 (a block being split into pages under the p2m lock): the
+ * address is mapped now, so the access is simply retried.
+ */
+static bool stage2_fault_was_transient(struct vcpu *v, uint64_t fsc, uint64_t ipa, bool write)
+{
+    paddr_t pa;
+
+    return fsc >= 0x04 && fsc <= 0x07 && arch_domain_translate(v->domain, ipa, write, &pa) == 0;
+}
+
 /* A stage-2 data abort: emulated MMIO, or a data abort for the guest. */
 static void handle_data_abort(struct vcpu *v, struct cpu_regs *regs)
 {
@@ -227,6 +239,9 @@ static void handle_data_abort(struct vcpu *v, struct cpu_regs *regs)
     bool write = iss & (1u << 6), s1ptw = iss & (1u << 7), isv = iss & (1u << 24);
     unsigned rt = (iss >> 16) & 0x1f;
     struct mmio_access access = {ipa, 1u << ((iss >> 22) & 3), write, 0};
+
+    if (stage2_fault_was_transient(v, dfsc, ipa, write && !s1ptw))
+        return;
 
     if (isv && !s1ptw && dfsc >= 0x04 && dfsc <= 0x07) {
         if (write)
@@ -249,7 +264,10 @@ static void handle_data_abort(struct vcpu *v, struct cpu_regs *regs)
 static void handle_instruction_abort(struct vcpu *v, struct cpu_regs *regs)
 {
     uint64_t vbar = READ_SYSREG(vbar_el1);
+    uint64_t ipa = ((regs->hpfar & 0x00000ffffffffff0ull) << 8) | (regs->far & 0xfff);
 
+    if (stage2_fault_was_transient(v, ESR_ISS(regs->esr) & 0x3f, ipa, false))
+        return;
     /* The guest's own vector table is not there: it cannot take any exception. */
     if (regs->far >= vbar && regs->far - vbar < 0x800) {
         guest_crash(v, regs, "its exception vectors are not mapped");

@@ -6,9 +6,16 @@
  * SH[9:8], AF[10], XN[54:53] = 0 (executable at EL1 and EL0).
  *
  * Tables come from the page allocator (zeroed, so every entry starts
- * invalid). Entries are only ever added into empty slots while the domain
- * is built; the whole tree is freed at once with p2m_destroy, after the
- * domain's vCPUs stopped and its VMID's TLB entries were invalidated.
+ * invalid). RAM is added into empty slots while the domain is built. Later
+ * changes are single pages (p2m_set_page / p2m_clear_page: shared_info,
+ * grant mappings): a 2 MiB block around the page is first split into a
+ * table of pages, break-before-make (Arm ARM D8.16.1): the block entry is
+ * invalidated and its VMID's TLB entries flushed before the table entry is
+ * written, all under the p2m lock. A vCPU of the domain that touches the
+ * range in between takes a stage-2 fault, and the fault handler retries it
+ * once p2m_lookup (which waits for the lock) finds the address mapped.
+ * The whole tree is freed at once with p2m_destroy, after the domain's
+ * vCPUs stopped and its VMID's TLB entries were invalidated.
  *
  * Lock order: d->arch.p2m.lock is a leaf lock.
  */
@@ -24,7 +31,9 @@
 #define S2_VALID (1ull << 0)
 #define S2_TABLE (1ull << 1) /* levels 1-2: table; level 3: page */
 #define S2_MEMATTR_NORMAL_WB (0xfull << 2)
+#define S2_AP_RO (1ull << 6)
 #define S2_AP_RW (3ull << 6)
+#define S2_AP_MASK (3ull << 6)
 #define S2_SH_INNER (3ull << 8)
 #define S2_AF (1ull << 10)
 #define S2_ADDR_MASK 0x0000fffffffff000ull
@@ -187,7 +196,7 @@ int p2m_map_ram(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size)
     return rc;
 }
 
-int p2m_lookup(struct domain *d, uint64_t gpa, paddr_t *pa)
+int p2m_lookup(struct domain *d, uint64_t gpa, bool write, paddr_t *pa)
 {
     struct p2m *p2m = &d->arch.p2m;
     s2_pte_t *table;
@@ -209,6 +218,8 @@ int p2m_lookup(struct domain *d, uint64_t gpa, paddr_t *pa)
         }
         if (level == 3 && !(entry & S2_TABLE))
             break; /* reserved encoding at level 3: never written by us */
+        if (write && (entry & S2_AP_MASK) != S2_AP_RW)
+            break;
         *pa = (entry & S2_ADDR_MASK & ~((1ull << shift) - 1)) | (gpa & ((1ull << shift) - 1));
         rc = 0;
         break;
@@ -238,6 +249,86 @@ static void flush_vmid(uint64_t vttbr)
     __asm__ volatile("dsb ishst\n\ttlbi vmalls12e1is\n\tdsb ish\n\tisb" ::: "memory");
     WRITE_SYSREG(vttbr_el2, saved);
     isb();
+}
+
+/*
+ * The level-3 entry for gpa, splitting a level-2 block into pages (with
+ * break-before-make) or adding empty tables as needed. Under the p2m lock.
+ */
+static int page_entry(struct p2m *p2m, uint64_t gpa, s2_pte_t **out)
+{
+    s2_pte_t *table = table_at(p2m->root);
+
+    for (unsigned level = S2_START_LEVEL; level < 3; level++) {
+        unsigned shift = 39 - 9 * level;
+        s2_pte_t *entry = &table[(gpa >> shift) & (S2_ENTRIES - 1)];
+        s2_pte_t block = *entry;
+        int rc;
+
+        if ((block & (S2_VALID | S2_TABLE)) == S2_VALID) {
+            /* A block (level 2 only: level 1 blocks are never written) becomes 512 pages. */
+            paddr_t tpa;
+            s2_pte_t *pages;
+
+            BUG_ON(level != 2);
+            if (alloc_pages(0, &tpa))
+                return -ENOMEM;
+            p2m->nr_tables++;
+            pages = table_at(tpa);
+            for (unsigned i = 0; i < S2_ENTRIES; i++)
+                pages[i] = (block + ((uint64_t)i << PAGE_SHIFT)) | S2_TABLE;
+            *entry = 0;
+            flush_vmid(p2m->vttbr);             /* break ... */
+            *entry = tpa | S2_TABLE | S2_VALID; /* ... before make */
+            dsb(ishst);
+        }
+        rc = next_table(p2m, entry, &table);
+        if (rc)
+            return rc;
+    }
+    *out = &table[(gpa >> PAGE_SHIFT) & (S2_ENTRIES - 1)];
+    return 0;
+}
+
+/* Replaces the level-3 entry for gpa with `value` (0 = unmapped); the old page in *old_pa. */
+static int page_replace(struct domain *d, uint64_t gpa, s2_pte_t value, paddr_t *old_pa)
+{
+    struct p2m *p2m = &d->arch.p2m;
+    s2_pte_t *entry;
+    int rc;
+
+    if (!IS_ALIGNED(gpa, PAGE_SIZE) || gpa >= (1ull << P2M_IPA_BITS))
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    rc = page_entry(p2m, gpa, &entry);
+    if (!rc) {
+        if (old_pa)
+            *old_pa = (*entry & S2_VALID) ? (*entry & S2_ADDR_MASK) : 0;
+        if (*entry & S2_VALID) {
+            *entry = 0;
+            flush_vmid(p2m->vttbr);
+        }
+        *entry = value;
+        dsb(ishst);
+    }
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
+int p2m_set_page(struct domain *d, uint64_t gpa, paddr_t pa, bool writable, paddr_t *old_pa)
+{
+    s2_pte_t leaf = ram_leaf(pa, 3);
+
+    if (!IS_ALIGNED(pa, PAGE_SIZE))
+        return -EINVAL;
+    if (!writable)
+        leaf = (leaf & ~S2_AP_MASK) | S2_AP_RO;
+    return page_replace(d, gpa, leaf, old_pa);
+}
+
+int p2m_clear_page(struct domain *d, uint64_t gpa, paddr_t *old_pa)
+{
+    return page_replace(d, gpa, 0, old_pa);
 }
 
 void p2m_destroy(struct domain *d)

@@ -222,9 +222,19 @@ int arch_domain_map_ram(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t siz
     return p2m_map_ram(d, gpa, pa, size);
 }
 
-int arch_domain_translate(struct domain *d, uint64_t gpa, paddr_t *pa)
+int arch_domain_translate(struct domain *d, uint64_t gpa, bool write, paddr_t *pa)
 {
-    return p2m_lookup(d, gpa, pa);
+    return p2m_lookup(d, gpa, write, pa);
+}
+
+int arch_domain_set_page(struct domain *d, uint64_t gpa, paddr_t pa, bool writable, paddr_t *old_pa)
+{
+    return p2m_set_page(d, gpa, pa, writable, old_pa);
+}
+
+int arch_domain_clear_page(struct domain *d, uint64_t gpa, paddr_t *old_pa)
+{
+    return p2m_clear_page(d, gpa, old_pa);
 }
 
 void arch_dcache_clean(const void *start, size_t len)

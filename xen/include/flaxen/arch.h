@@ -79,8 +79,20 @@ void arch_domain_destroy(struct domain *d);
 /* Maps host-physical [pa, pa + size) at guest-physical gpa as d's RAM. 0 or -errno. */
 int arch_domain_map_ram(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size);
 
-/* The host-physical address of d's RAM at gpa, or -ENOENT. */
-int arch_domain_translate(struct domain *d, uint64_t gpa, paddr_t *pa);
+/* The host-physical address of d's RAM at gpa (writable too when `write`), or -ENOENT. */
+int arch_domain_translate(struct domain *d, uint64_t gpa, bool write, paddr_t *pa);
+
+/*
+ * Maps the page at host-physical pa at page-aligned gpa of d (read-only
+ * unless writable), replacing what was there; *old_pa (may be NULL) gets
+ * the page that was mapped, or 0. Takes effect on every CPU before return.
+ * 0, -EINVAL, -ENOMEM. The caller keeps track of who owns both pages.
+ */
+int arch_domain_set_page(struct domain *d, uint64_t gpa, paddr_t pa, bool writable,
+                         paddr_t *old_pa);
+
+/* Unmaps the page at gpa of d; *old_pa as arch_domain_set_page. 0, -EINVAL, -ENOMEM. */
+int arch_domain_clear_page(struct domain *d, uint64_t gpa, paddr_t *old_pa);
 
 /* A vCPU in its reset state: EL1, MMU off, registers zero, its MPIDR set from v->mpidr. */
 void arch_vcpu_init(struct vcpu *v);

@@ -36,9 +36,22 @@ int p2m_map_ram(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size);
 
 /*
  * The host-physical address behind guest-physical `gpa` in d, if it is
- * mapped RAM (the offset within the page kept). 0 or -ENOENT.
+ * mapped RAM, writable too when `write` (the offset within the page kept).
+ * 0 or -ENOENT.
  */
-int p2m_lookup(struct domain *d, uint64_t gpa, paddr_t *pa);
+int p2m_lookup(struct domain *d, uint64_t gpa, bool write, paddr_t *pa);
+
+/*
+ * Maps the 4 KiB page at host-physical `pa` at page-aligned guest-physical
+ * `gpa` of d, read-only unless `writable`, replacing whatever was there (a
+ * 2 MiB block around it is split into pages first). *old_pa (NULL: not
+ * wanted) gets the page that was mapped there, or 0. The old mapping is
+ * gone from every TLB on return. 0, -EINVAL, -ENOMEM.
+ */
+int p2m_set_page(struct domain *d, uint64_t gpa, paddr_t pa, bool writable, paddr_t *old_pa);
+
+/* Unmaps the page at gpa (as p2m_set_page, leaving nothing there). 0, -EINVAL, -ENOMEM. */
+int p2m_clear_page(struct domain *d, uint64_t gpa, paddr_t *old_pa);
 
 /* Frees every table of d, invalidates its TLB entries on all CPUs and frees its VMID. */
 void p2m_destroy(struct domain *d);
