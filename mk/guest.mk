@@ -49,6 +49,11 @@ $(GUEST_OUT)/obj/guests/%.c.o: $(GUEST_SRC)/guests/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -DGUEST_IMAGE_NAME='"$*"' -c $< -o $@
 
+# The hook-coverage guest walks the hypervisor's hook table (xsm/xsm_hooks.h): one case per
+# hook, so a sub-op added without its case breaks this build.
+$(GUEST_OUT)/obj/guests/coverage.c.o: GUEST_CFLAGS += -I. -I$(BUILD)/include
+$(GUEST_OUT)/obj/guests/coverage.c.o: $(FLASK_GEN_HEADERS)
+
 # Link, then refuse an image whose dynamic relocations start.S would not apply.
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_SRC)/lib/guest.ld
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@.tmp $(filter %.o,$^)

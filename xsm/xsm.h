@@ -14,12 +14,13 @@
  *                        allowed; a policy that fails to load is still an
  *                        error (a broken policy the operator passed must not
  *                        go unnoticed). Without a policy (Xen 4.17 boots so):
- *                        the boot goes on, a warning says so, every check is
- *                        allowed silently (there is nothing to compute), and
- *                        domains get only the fixed initial SIDs: a domain
- *                        that asks for a seclabel is refused
- *                        (xsm_context_to_sid fails), so no labeled domain runs
- *                        without a policy.
+ *                        the boot goes on and a warning says so, but unlike
+ *                        Xen nothing but the boot path is allowed: every
+ *                        check is refused (silently: there is nothing to
+ *                        compute an audit line from) until a policy is
+ *                        loaded, domains get only the fixed initial SIDs, and
+ *                        a domain that asks for a seclabel is refused
+ *                        (xsm_context_to_sid fails).
  *   disabled             FLASK is off; a policy module is ignored (and said
  *                        so). The hook layer applies the dummy module's
  *                        rules (the privileged domain may, others may not)
@@ -112,6 +113,13 @@ int xsm_sid_to_context(uint32_t sid, char *buf, size_t len);
  */
 int xsm_has_perm(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t requested,
                  const struct avc_audit_data *audit);
+
+/*
+ * How many AVC lines may be printed in one audit window (5 s) before the
+ * rest are counted and reported as suppressed; 20 unless the command line
+ * says flask_audit_burst=N (tests that provoke many denials on purpose).
+ */
+void xsm_set_audit_burst(uint32_t lines);
 
 /* The mode xsm_boot_init started (enforcing before it ran). */
 enum xsm_mode xsm_mode(void);

@@ -60,7 +60,7 @@ reset_scenario() {
     s_machine="virt,gic-version=3" s_cpu="max" s_smp=1 s_memory=256M
     s_timeout=20 s_expect="done" s_done=""
     s_pass=() s_fail=() s_require=() s_forbid=() s_device=() s_qemu_args=()
-    s_modules=() s_dtmodules=() s_domains=() s_errors=()
+    s_modules=() s_dtmodules=() s_domains=() s_errors=() s_checks=()
 }
 
 # Reads one scenario file into the s_* variables; problems go to s_errors.
@@ -102,6 +102,7 @@ parse_scenario() {
         fail) read -ra words <<<"$value" && s_fail+=("${words[@]}") ;;
         require) s_require+=("$value") ;;
         forbid) s_forbid+=("$value") ;;
+        check) s_checks+=("$value") ;;
         device) s_device+=("$value") ;;
         qemu_args) read -ra words <<<"$value" && s_qemu_args+=("${words[@]}") ;;
         module) s_modules+=("$value") ;;
@@ -421,6 +422,28 @@ check_console() {
     done
 }
 
+# Runs each check= command with the console log as its last argument; its "PASS name" and
+# "FAIL name: reason" lines become results of the scenario (a check that prints neither,
+# or exits non-zero, fails).
+run_checks() {
+    local name=$1 log=$2 command index=0 line out rc seen
+    for command in "${s_checks[@]}"; do
+        index=$((index + 1))
+        out=$(bash -c "$command \"\$1\"" check "$log" 2>&1)
+        rc=$?
+        seen=0
+        while IFS= read -r line; do
+            case "$line" in
+            "PASS "*) report_pass "$name/check-$index: ${line#PASS }" && seen=1 ;;
+            "FAIL "*) report_fail "$name/check-$index: ${line#FAIL }" && seen=1 ;;
+            esac
+        done <<<"$out"
+        if [ "$rc" -ne 0 ] || [ "$seen" -eq 0 ]; then
+            report_fail "$name/check-$index: '$command' exited with $rc: $(tail -2 <<<"$out" | tr '\n' ' ')"
+        fi
+    done
+}
+
 # ---------------------------------------------------------------- one scenario
 
 run_scenario() {
@@ -449,6 +472,7 @@ run_scenario() {
     check_tests "$name"
     check_boot "$name" "$rc" "$log" "$seconds"
     check_console "$name" "$log"
+    run_checks "$name" "$log"
     [ "$VERBOSE" = 1 ] && sed 's/^/      | /' "$log"
     if [ "$scenario_failed" -eq 0 ] && [ "$KEEP_LOGS" != 1 ]; then
         rm -f "$log" "$log_dir/$name".{dts,dtb,qemu.dtb}

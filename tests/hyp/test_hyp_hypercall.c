@@ -74,11 +74,20 @@ void sched_vcpu_yield(struct vcpu *v)
     yields++;
 }
 
+static uint64_t last_block_deadline;
+
 void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns)
 {
     (void)v;
-    (void)deadline_ns;
+    last_block_deadline = deadline_ns;
     blocks++;
+}
+
+/* SCHEDOP_block sleeps until the vCPU's own timer at the latest, as WFI does. */
+uint64_t arch_vcpu_timer_deadline(const struct vcpu *v)
+{
+    (void)v;
+    return 123456789;
 }
 
 void domain_shutdown(struct domain *d, unsigned code)
@@ -242,6 +251,7 @@ static void test_sched_op(struct unit *u)
     UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_block, 0, 0, &r), 0);
     UNIT_CHECK_EQ(u, yields, 1);
     UNIT_CHECK_EQ(u, blocks, 1);
+    UNIT_CHECK_EQ(u, last_block_deadline, 123456789);
     UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_shutdown, 0x5000, 0, &r), -EFAULT);
     UNIT_CHECK_EQ(u, shutdowns, 0);
     s.reason = SHUTDOWN_MAX + 1;

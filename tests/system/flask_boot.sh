@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boots the hypervisor image with each FLASK mode and boot policy case and checks what the
 # console says: a good policy loads and is described, enforcing mode without a usable policy
-# stops the boot (fail closed), permissive without a policy boots but refuses labels,
+# stops the boot (fail closed), permissive without a policy boots but refuses labels
+# and every check,
 # disabled ignores the policy, an unknown flask= value stops the boot.
 #
 #   tests/system/flask_boot.sh                  every variant
@@ -138,8 +139,8 @@ setup_variant() {
         expect=("Flask: WARNING: permissive mode without a policy: *"
             "Flask: mode permissive (no policy)"
             "Flask check: context system_u:system_r:domU_t: error -22: no policy is loaded: *"
-            "Flask check: initial SIDs dom0 0/3 domU 0/12" "Flask check: dom0 pause domU: 0"
-            "Flask check: domU pause dom0: 0" "$off") ;;
+            "Flask check: initial SIDs dom0 0/3 domU 0/12" "Flask check: dom0 pause domU: -13"
+            "Flask check: domU pause dom0: -13" "$off") ;;
     permissive)
         append="flask=permissive flask_selfcheck=labels"
         expect=("${good_load[@]}" "Flask: mode permissive" "${labels[@]}" "$denial"

@@ -147,8 +147,8 @@ static void do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
         return;
     case SCHEDOP_block:
         result->value = xsm_hook(XSM_HOOK_SCHED_BLOCK, v->domain, v->domain);
-        if (!result->value)
-            sched_vcpu_block(v, 0);
+        if (!result->value) /* as WFI: its own virtual timer wakes it too */
+            sched_vcpu_block(v, arch_vcpu_timer_deadline(v));
         return;
     case SCHEDOP_shutdown:
         if (copy_from_guest(v, &shutdown, args[1], sizeof(shutdown))) {

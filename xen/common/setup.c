@@ -4,6 +4,7 @@
  * boot-time domains, then every CPU enters the scheduler.
  */
 #include <flaxen/arch.h>
+#include <flaxen/cmdline.h>
 #include <flaxen/console.h>
 #include <flaxen/domain_boot.h>
 #include <flaxen/hypercall.h>
@@ -173,8 +174,16 @@ static void security_setup(struct bootinfo *bi)
     const void *policy = NULL;
     size_t policy_len = 0;
 
+    char burst[12];
+    uint64_t lines;
+
     if (xsm_parse_cmdline(bi->cmdline, &mode, err, sizeof(err)))
         boot_stop("Flask: %s", err);
+    if (cmdline_get(bi->cmdline, "flask_audit_burst", burst, sizeof(burst))) {
+        if (cmdline_parse_size(burst, &lines) || lines == 0 || lines > 1000000)
+            boot_stop("flask_audit_burst=%s: expected a number of lines, 1 to 1000000", burst);
+        xsm_set_audit_burst((uint32_t)lines);
+    }
     for (unsigned i = 0; i < bi->nr_modules; i++)
         images[i] = arch_phys_to_virt(bi->modules[i].where.base);
     if (bootinfo_resolve_policy(bi, images, err))

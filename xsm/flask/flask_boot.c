@@ -209,8 +209,8 @@ static int start_mode(enum xsm_mode mode, const void *policy, size_t len, char *
                     "(\"xen,xsm-policy\"), or boot with flask=permissive");
         return -EINVAL;
     }
-    printk("Flask: WARNING: permissive mode without a policy: every check is allowed and "
-           "domains with a seclabel are refused\n");
+    printk("Flask: WARNING: permissive mode without a policy: every check is refused until a "
+           "policy is loaded, and domains with a seclabel are refused\n");
     return 0;
 }
 

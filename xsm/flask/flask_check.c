@@ -2,8 +2,9 @@
  * The access check behind every FLASK hook, and where its audit lines go.
  *
  * Audit lines can be provoked by guests (every denied hypercall makes one),
- * so they are rate-limited: at most FLASK_AUDIT_BURST lines per window of
- * FLASK_AUDIT_WINDOW_NS; the rest are counted, and the first line of a later
+ * so they are rate-limited: at most FLASK_AUDIT_BURST lines (flask_audit_burst=N
+ * on the command line) per window of FLASK_AUDIT_WINDOW_NS; the rest are
+ * counted, and the first line of a later
  * window is preceded by "Flask: N AVC lines suppressed". The lines themselves
  * are printed exactly as the AVC builds them (SELinux's format, which
  * audit2allow reads); one longer than a console line is printed in pieces.
@@ -45,12 +46,19 @@ static bool audit_allowed(struct flask_state *st)
         st->window_lines = 0;
         st->suppressed = 0;
     }
-    if (st->window_lines >= FLASK_AUDIT_BURST) {
+    if (st->window_lines >= (st->audit_burst ? st->audit_burst : FLASK_AUDIT_BURST)) {
         st->suppressed++;
         return false;
     }
     st->window_lines++;
     return true;
+}
+
+void xsm_set_audit_burst(uint32_t lines)
+{
+    spin_lock(&flask_state.lock);
+    flask_state.audit_burst = lines;
+    spin_unlock(&flask_state.lock);
 }
 
 void flask_audit_line(void *ctx, const char *line)
@@ -71,7 +79,7 @@ int xsm_has_perm(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t request
     if (!flask_state.started || flask_state.mode == XSM_MODE_DISABLED)
         rc = -EACCES; /* never fail open: see xsm.h */
     else if (!flask_state.ss)
-        rc = 0; /* permissive without a policy: nothing to decide */
+        rc = -EACCES; /* no policy yet: nothing but the boot path is allowed (xsm.h) */
     else
         rc = avc_has_perm(&flask_state.avc, ssid, tsid, tclass, requested, audit);
     spin_unlock(&flask_state.lock);

@@ -23,6 +23,7 @@ struct flask_state {
     uint64_t window_start_ns;
     uint32_t window_lines;
     uint64_t suppressed;
+    uint32_t audit_burst; /* 0 = FLASK_AUDIT_BURST */
 };
 
 #define FLASK_AUDIT_BURST 20

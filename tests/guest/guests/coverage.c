@@ -1,0 +1,220 @@
+/*
+ * Hook coverage: every hypercall sub-op the hypervisor implements, called by a domain whose
+ * label the policy grants nothing but console output (tests/policy/policies/coverage.conf).
+ *
+ * The list of sub-ops is the hypervisor's own hook table (xsm/xsm_hooks.h): one row per
+ * implemented sub-op. For each row this file must define cov_<ID>(), which makes that call
+ * with arguments good enough to pass every check made before the hook, and CHECKs that a
+ * refusal changed nothing the guest can see. A new row without its cov_ function does not
+ * compile, so no sub-op goes untested.
+ *
+ * Rows with a FLASK permission must come back -EACCES; rows the table exempts (sclass 0:
+ * things a domain does only to itself, listed in docs/security/hooks.md) must not. The
+ * console line "cov NAME: call" is printed before each call and "cov NAME: = RESULT" after
+ * it, so tests/guest/checks/coverage.sh can count the hypervisor's AVC lines in between:
+ * exactly one for a checked row, none for an exempt one.
+ *
+ * Bootargs: role=coverage (the default), role=target [wait_ms=N] (stays up as the domain that
+ * cross-domain sub-ops act on) or role=silent. A silent domain (label with no
+ * permission at all) makes one console write, which must be refused, and shuts down with
+ * SHUTDOWN_poweroff if it was (SHUTDOWN_crash if it was not): it covers CONSOLE_WRITE,
+ * which the coverage domain itself needs.
+ */
+#include "guest.h"
+
+#include <xsm/xsm_hooks.h>
+
+typedef long cov_fn(void);
+
+/* A buffer the hypervisor must leave alone when it refuses. */
+static uint8_t cov_buffer[4096] __attribute__((aligned(4096)));
+
+static void cov_fill(void)
+{
+    for (unsigned int i = 0; i < sizeof(cov_buffer); i++)
+        cov_buffer[i] = 0xa5;
+}
+
+static void cov_check_untouched(const char *what)
+{
+    for (unsigned int i = 0; i < sizeof(cov_buffer); i++)
+        CHECK_MSG(cov_buffer[i] == 0xa5, "%s wrote byte %u after a refusal", what, i);
+}
+
+/* A xen_version sub-op that writes into the buffer when allowed. */
+static long cov_version(unsigned int command, const char *what)
+{
+    cov_fill();
+    long result = xen_version(command, cov_buffer);
+    if (result == -XEN_EACCES)
+        cov_check_untouched(what);
+    return result;
+}
+
+/* ---------------------------------------------------------------- console_io */
+
+/* Covered by the silent domain (the coverage domain must be able to report). */
+static long cov_CONSOLE_WRITE(void)
+{
+    return 0;
+}
+
+static long cov_CONSOLE_READ(void)
+{
+    cov_fill();
+    long result = hypercall3(XEN_HC_console_io, CONSOLEIO_read, 16, (unsigned long)cov_buffer);
+    cov_check_untouched("CONSOLEIO_read");
+    return result;
+}
+
+/* ---------------------------------------------------------------- sched_op */
+
+static long cov_SCHED_YIELD(void)
+{
+    return sched_yield();
+}
+
+/* Blocks until the virtual timer, armed 1 ms ahead, wakes the vCPU. */
+static long cov_SCHED_BLOCK(void)
+{
+    CHECK(gic_irq_enable(TIMER_VIRTUAL_PPI));
+    timer_set_compare(timer_count() + timer_ticks_from_us(1000));
+    timer_set_control(CNTV_CTL_ENABLE);
+    long result = sched_block();
+    timer_set_control(0);
+    gic_irq_disable(TIMER_VIRTUAL_PPI);
+    return result;
+}
+
+/*
+ * Exempt, and the domain's own shutdown at the end of the run shows it works. Here only
+ * a bad reason, which is refused with -EINVAL before the hook (and so without an AVC line).
+ */
+static long cov_SCHED_SHUTDOWN(void)
+{
+    static struct sched_shutdown bad = {.reason = 0x7fffffff};
+    long result = hypercall2(XEN_HC_sched_op, SCHEDOP_shutdown, (unsigned long)&bad);
+    CHECK_EQ(result, -XEN_EINVAL);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- xen_version */
+
+static long cov_VERSION_VERSION(void)
+{
+    return xen_version(XENVER_version, 0);
+}
+
+static long cov_VERSION_EXTRAVERSION(void)
+{
+    return cov_version(XENVER_extraversion, "XENVER_extraversion");
+}
+
+static long cov_VERSION_CAPABILITIES(void)
+{
+    return cov_version(XENVER_capabilities, "XENVER_capabilities");
+}
+
+static long cov_VERSION_COMPILE_INFO(void)
+{
+    return cov_version(XENVER_compile_info, "XENVER_compile_info");
+}
+
+static long cov_VERSION_CHANGESET(void)
+{
+    return cov_version(XENVER_changeset, "XENVER_changeset");
+}
+
+static long cov_VERSION_PLATFORM_PARAMETERS(void)
+{
+    return xen_version(XENVER_platform_parameters, cov_buffer);
+}
+
+static long cov_VERSION_GET_FEATURES(void)
+{
+    static struct xen_feature_info info = {.submap_idx = 0};
+    return xen_version(XENVER_get_features, &info);
+}
+
+static long cov_VERSION_PAGESIZE(void)
+{
+    return xen_version(XENVER_pagesize, 0);
+}
+
+static long cov_VERSION_GUEST_HANDLE(void)
+{
+    return cov_version(XENVER_guest_handle, "XENVER_guest_handle");
+}
+
+static long cov_VERSION_COMMANDLINE(void)
+{
+    return cov_version(XENVER_commandline, "XENVER_commandline");
+}
+
+static long cov_VERSION_BUILD_ID(void)
+{
+    static uint32_t request[8] __attribute__((aligned(16))) = {16};
+    return xen_version(XENVER_build_id, request);
+}
+
+/* ---------------------------------------------------------------- the table */
+
+struct cov_case {
+    const char *name;
+    bool checked; /* the row has a FLASK permission */
+    cov_fn *fn;
+};
+
+static const struct cov_case cov_cases[] = {
+#define COV_ROW(id, hcall, subop, rule, sclass, perm, tsid) {#id, (sclass) != 0, cov_##id},
+    XSM_HOOKS(COV_ROW)
+#undef COV_ROW
+};
+
+_Static_assert(sizeof(cov_cases) / sizeof(cov_cases[0]) == XSM_HOOK_COUNT,
+               "one coverage case per hook");
+
+static bool role_is(const char *role)
+{
+    const char *value;
+    size_t length;
+    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
+           !memcmp(value, role, length);
+}
+
+/*
+ * The silent domain's console is refused from its first (zero-length) write on, so the
+ * library prints nothing for it; its verdict is its shutdown reason (a failed CHECK
+ * crashes the domain instead of powering it off), which the scenario requires.
+ */
+GUEST_TEST_XEN(every_sub_op_is_checked)
+{
+    if (role_is("silent")) {
+        CHECK_EQ(xen_console_write("x", 1), -XEN_EACCES);
+        return;
+    }
+    if (role_is("target")) {
+        /* What cross-domain sub-ops act on: stays up for wait_ms (yielding), then leaves. */
+        uint64_t wait_ms;
+        CHECK(guest_bootarg_u64("wait_ms", 20000, &wait_ms));
+        uint64_t end = timer_count() + timer_ticks_from_us(wait_ms * 1000);
+        while (timer_count() < end)
+            sched_yield();
+        return;
+    }
+    if (!gic_init())
+        CHECK_MSG(false, "gic_init: %s", gic_error());
+    for (unsigned int i = 0; i < XSM_HOOK_COUNT; i++) {
+        const struct cov_case *c = &cov_cases[i];
+        printf("cov %s: call\n", c->name);
+        long result = c->fn();
+        printf("cov %s: = %ld (%s)\n", c->name, result, c->checked ? "checked" : "exempt");
+        if (i == XSM_HOOK_CONSOLE_WRITE)
+            continue; /* the silent domain's */
+        if (c->checked)
+            CHECK_MSG(result == -XEN_EACCES, "%s: %ld, expected -EACCES", c->name, result);
+        else
+            CHECK_MSG(result != -XEN_EACCES, "%s: refused, but it is exempt", c->name);
+    }
+    printf("cov: %u sub-ops\n", (unsigned int)XSM_HOOK_COUNT);
+}
