@@ -439,7 +439,41 @@ static void test_hardware_domain_powers_off(struct unit *u)
     UNIT_CHECK(u, shutdown_and_destroy(d) >= 0);
 }
 
+/*
+ * A domain another hypercall holds with domain_get is not claimed until domain_put. Its
+ * vCPUs were still on the run queue when it was destroyed: the next test would read freed
+ * memory (ASan) unless domain_destroy took them off (sched_domain_forget).
+ */
+static void test_references_delay_destruction(struct unit *u)
+{
+    struct domain *a, *b, *got;
+
+    setup(u);
+    UNIT_CHECK_EQ(u, domain_create(8, "a", 1, &a), 0);
+    UNIT_CHECK_EQ(u, domain_create(9, "b", 1, &b), 0);
+    UNIT_CHECK_EQ(u, domain_alloc_ram(a, 0x40000000, MIB(2)), 0);
+    UNIT_CHECK_EQ(u, domain_alloc_ram(b, 0x40000000, MIB(2)), 0);
+    a->sid = b->sid = 12;
+    UNIT_CHECK_EQ(u, domain_start(a, 0x40000000, 0), 0);
+    UNIT_CHECK_EQ(u, domain_start(b, 0x40000000, 0), 0);
+    UNIT_CHECK(u, domain_get(42, a) == NULL);            /* no such domain */
+    UNIT_CHECK(u, domain_get(DOMID_SELF, NULL) == NULL); /* no caller to stand for */
+    UNIT_CHECK(u, domain_get(DOMID_SELF, a) == a);
+    domain_put(a);
+    got = domain_get(9, a);
+    UNIT_CHECK(u, got == b);
+    UNIT_CHECK_EQ(u, b->refs, 1);
+    domain_shutdown(b, 0);
+    UNIT_CHECK(u, domain_claim_finished() == NULL); /* referenced: not yet */
+    domain_put(b);
+    UNIT_CHECK(u, domain_claim_finished() == b);
+    UNIT_CHECK(u, domain_get(9, a) == NULL); /* dead: no new reference */
+    UNIT_CHECK_EQ(u, destroy(b), 0);
+    UNIT_CHECK(u, shutdown_and_destroy(a) >= 0);
+}
+
 const struct unit_case unit_cases[] = {
+    UNIT_CASE(test_references_delay_destruction),
     UNIT_CASE(test_create_checks),
     UNIT_CASE(test_ram_extents),
     UNIT_CASE(test_ram_exhaustion_leaves_nothing),

@@ -349,6 +349,7 @@ void domain_destroy(struct domain *d)
 
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         BUG_ON(d->vcpus[i]->pcpu != -1);
+    sched_domain_forget(d); /* a vCPU may still wait on the run queue */
     domain_list_remove(d);
     d->state = DOMAIN_DEAD;
     arch_domain_destroy(d);

@@ -103,6 +103,32 @@ static void make_runnable(struct vcpu *v)
     }
 }
 
+void sched_domain_forget(struct domain *d)
+{
+    struct vcpu **link;
+
+    spin_lock(&sched_lock);
+    run_tail = NULL;
+    for (link = &run_head; *link;) {
+        if ((*link)->domain == d) {
+            struct vcpu *gone = *link;
+
+            *link = gone->run_next;
+            gone->run_next = NULL;
+            continue;
+        }
+        run_tail = *link;
+        link = &(*link)->run_next;
+    }
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        BUG_ON(d->vcpus[i]->pcpu >= 0);
+        if (d->vcpus[i]->state == VCPU_BLOCKED && d->vcpus[i]->wake_deadline_ns)
+            timed_remove(d->vcpus[i]);
+        d->vcpus[i]->state = VCPU_OFFLINE;
+    }
+    spin_unlock(&sched_lock);
+}
+
 void sched_vcpu_wake(struct vcpu *v)
 {
     spin_lock(&sched_lock);

@@ -52,6 +52,14 @@ bool sched_vcpu_is_off(struct vcpu *v);
 void sched_vcpu_stop(struct vcpu *v);
 
 /*
+ * Takes every vCPU of d, which must be on no CPU, off the run queue and the
+ * list of timed waits, and marks them offline: nothing in the scheduler
+ * points at d afterwards (domain_destroy, before d is freed).
+ */
+struct domain;
+void sched_domain_forget(struct domain *d);
+
+/*
  * Called on every guest exit, with the trap handled: returns if v should
  * continue; otherwise saves v and switches (does not return).
  */
