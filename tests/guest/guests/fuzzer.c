@@ -57,6 +57,21 @@ static uint64_t random_hypercall(void)
     return (r >> 8) % 48;
 }
 
+/*
+ * Structured hypercalls read their arguments from memory: every 64 calls a random page of
+ * the scratch area gets random bytes, so pointers into it lead to random structures (with
+ * small fields now and then, so that counts and sub-ops pass the first checks).
+ */
+static void scramble_scratch(void)
+{
+    uint64_t page = scratch_base + ((next_random() % (scratch_size / 4096)) * 4096);
+    uint64_t *words = (uint64_t *)page;
+    for (unsigned int i = 0; i < 4096 / 8; i++) {
+        uint64_t r = next_random();
+        words[i] = (r & 3) == 0 ? (r >> 2) % 16 : r;
+    }
+}
+
 static bool excluded(uint64_t number, uint64_t a0)
 {
     return number == XEN_HC_sched_op && (a0 == SCHEDOP_shutdown || a0 == SCHEDOP_block);
@@ -79,6 +94,8 @@ GUEST_TEST_XEN(random_hypercalls_all_answered)
         uint64_t a3 = random_argument(), a4 = random_argument();
         if (excluded(number, a0))
             continue;
+        if (i % 64 == 0)
+            scramble_scratch();
         long result = hypercall5(number, a0, a1, a2, a3, a4);
         if (result < 0)
             errors++;
@@ -90,6 +107,7 @@ GUEST_TEST_XEN(random_hypercalls_all_answered)
     /* Random console_io writes used up this domain's console budget: let it refill (16 KiB/s)
      * so the result lines are not the ones dropped. */
     timer_delay_us(1500000);
+    xen_console_write("\n", 1); /* end the partial line a random write left behind */
     printf("[guest] fuzzer: %llu hypercalls answered: %llu errors, %llu successes\n",
            (unsigned long long)(errors + successes), (unsigned long long)errors,
            (unsigned long long)successes);
