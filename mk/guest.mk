@@ -22,7 +22,7 @@ GUEST_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -nostdlib -nostdinc \
 	-isystem $(shell $(GUEST_CC) -print-file-name=include 2>/dev/null) \
 	-mgeneral-regs-only -mstrict-align -fno-pic -fno-stack-protector -fno-common \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -mbranch-protection=none \
-	-fno-omit-frame-pointer -Wvla -I$(GUEST_SRC)/lib -Ixen/include -MMD -MP
+	-fno-omit-frame-pointer -mno-outline-atomics -Wvla -I$(GUEST_SRC)/lib -Ixen/include -MMD -MP
 # One RWX segment and text relocations on purpose: the guests run with the MMU off.
 GUEST_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,norelro \
 	-Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments -Wl,--hash-style=sysv \

@@ -153,6 +153,21 @@ int xsm_hook_obj(enum xsm_hook_id id, const struct domain *subject, const struct
                  uint32_t osid);
 
 /*
+ * xsm_hook_obj with a second object SID for compound checks that involve
+ * two objects (binding to another domain's event channel checks the new
+ * channel and the remote one): osid2 is passed to flask_hook_extra.
+ */
+int xsm_hook_obj2(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
+                  uint32_t osid, uint32_t osid2);
+
+/*
+ * The SID of an object of class tclass that ssid creates in relation to
+ * tsid: the policy's type_transition (ssid itself when there is none, or no
+ * policy). Event channels get theirs from (creator, peer). 0 or -EINVAL.
+ */
+int xsm_transition_sid(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t *out);
+
+/*
  * A domain's "self" SID: the policy's type_transition of its SID on itself
  * in class domain (the SID itself when there is none, or no policy). 0 or
  * -EINVAL when the security server cannot compute it.

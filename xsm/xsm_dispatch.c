@@ -49,7 +49,7 @@ static uint32_t target_sid(enum xsm_target tsid, const struct domain *subject,
 }
 
 static int flask_check(enum xsm_hook_id id, const struct domain *subject,
-                       const struct domain *target, uint32_t osid)
+                       const struct domain *target, uint32_t osid, uint32_t osid2)
 {
     const struct xsm_hook_info *h = &xsm_hook_table[id];
     struct avc_audit_data audit = {
@@ -66,17 +66,23 @@ static int flask_check(enum xsm_hook_id id, const struct domain *subject,
     if (tsid == 0)
         return -EACCES;
     rc = xsm_has_perm(subject->sid, tsid, h->sclass, h->perm, &audit);
-    return rc ? rc : flask_hook_extra(id, subject, target, osid);
+    return rc ? rc : flask_hook_extra(id, subject, target, osid, osid2);
 }
 
-int xsm_hook_obj(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
-                 uint32_t osid)
+int xsm_hook_obj2(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
+                  uint32_t osid, uint32_t osid2)
 {
     if ((unsigned)id >= XSM_HOOK_COUNT || !subject)
         return -EACCES;
     if (xsm_mode() == XSM_MODE_DISABLED)
         return dummy_check(xsm_hook_table[id].rule, subject, target);
-    return flask_check(id, subject, target, osid);
+    return flask_check(id, subject, target, osid, osid2);
+}
+
+int xsm_hook_obj(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
+                 uint32_t osid)
+{
+    return xsm_hook_obj2(id, subject, target, osid, 0);
 }
 
 int xsm_hook(enum xsm_hook_id id, const struct domain *subject, const struct domain *target)

@@ -76,7 +76,34 @@ enum xsm_target {
     X(VERSION_COMMANDLINE, "xen_version", "XENVER_commandline", XSM_RULE_PRIV, SECCLASS_VERSION,   \
       VERSION__XEN_COMMANDLINE, XSM_TSID_XEN)                                                      \
     X(VERSION_BUILD_ID, "xen_version", "XENVER_build_id", XSM_RULE_PRIV, SECCLASS_VERSION,         \
-      VERSION__XEN_BUILD_ID, XSM_TSID_XEN)
+      VERSION__XEN_BUILD_ID, XSM_TSID_XEN)                                                         \
+    X(EVTCHN_ALLOC_UNBOUND, "event_channel_op", "EVTCHNOP_alloc_unbound", XSM_RULE_TARGET,         \
+      SECCLASS_EVENT, EVENT__CREATE, XSM_TSID_OBJECT)                                              \
+    X(EVTCHN_BIND_INTERDOMAIN, "event_channel_op", "EVTCHNOP_bind_interdomain", XSM_RULE_HOOK,     \
+      SECCLASS_EVENT, EVENT__CREATE, XSM_TSID_OBJECT)                                              \
+    X(EVTCHN_BIND_VIRQ, "event_channel_op", "EVTCHNOP_bind_virq", XSM_RULE_HOOK, 0, 0,             \
+      XSM_TSID_NONE)                                                                               \
+    X(EVTCHN_BIND_IPI, "event_channel_op", "EVTCHNOP_bind_ipi", XSM_RULE_HOOK, 0, 0,               \
+      XSM_TSID_NONE)                                                                               \
+    X(EVTCHN_CLOSE, "event_channel_op", "EVTCHNOP_close", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)      \
+    X(EVTCHN_SEND, "event_channel_op", "EVTCHNOP_send", XSM_RULE_HOOK, SECCLASS_EVENT,             \
+      EVENT__SEND, XSM_TSID_OBJECT)                                                                \
+    X(EVTCHN_STATUS, "event_channel_op", "EVTCHNOP_status", XSM_RULE_TARGET, SECCLASS_EVENT,       \
+      EVENT__STATUS, XSM_TSID_OBJECT)                                                              \
+    X(EVTCHN_BIND_VCPU, "event_channel_op", "EVTCHNOP_bind_vcpu", XSM_RULE_HOOK, 0, 0,             \
+      XSM_TSID_NONE)                                                                               \
+    X(EVTCHN_UNMASK, "event_channel_op", "EVTCHNOP_unmask", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)    \
+    X(EVTCHN_RESET, "event_channel_op", "EVTCHNOP_reset", XSM_RULE_TARGET, SECCLASS_EVENT,         \
+      EVENT__RESET, XSM_TSID_TARGET)                                                               \
+    X(MEMORY_ADD_TO_PHYSMAP, "memory_op", "XENMEM_add_to_physmap", XSM_RULE_TARGET, SECCLASS_MMU,  \
+      MMU__PHYSMAP, XSM_TSID_TARGET)                                                               \
+    X(MEMORY_CURRENT_RESERVATION, "memory_op", "XENMEM_current_reservation", XSM_RULE_TARGET,      \
+      SECCLASS_MMU, MMU__STAT, XSM_TSID_TARGET)                                                    \
+    X(MEMORY_MAXIMUM_RESERVATION, "memory_op", "XENMEM_maximum_reservation", XSM_RULE_TARGET,      \
+      SECCLASS_MMU, MMU__STAT, XSM_TSID_TARGET)                                                    \
+    X(VCPU_REGISTER_VCPU_INFO, "vcpu_op", "VCPUOP_register_vcpu_info", XSM_RULE_HOOK, 0, 0,        \
+      XSM_TSID_NONE)                                                                               \
+    X(VCPU_IS_UP, "vcpu_op", "VCPUOP_is_up", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)
 
 enum xsm_hook_id {
 #define XSM_HOOK_ENUM(id, hcall, subop, rule, sclass, perm, tsid) XSM_HOOK_##id,

@@ -224,6 +224,22 @@ static int shutdown_and_destroy(struct domain *d)
     return domain_by_id(id) ? -100 : fake_power_offs - before;
 }
 
+/* Event channels have their own test (test_hyp_evtchn): here only their bookkeeping. */
+static int evtchn_inits, evtchn_destroys;
+
+int evtchn_domain_init(struct domain *d)
+{
+    (void)d;
+    evtchn_inits++;
+    return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+    (void)d;
+    evtchn_destroys++;
+}
+
 /* ---------------------------------------------------------------- tests */
 
 static void test_create_checks(struct unit *u)
@@ -468,7 +484,12 @@ static void test_references_delay_destruction(struct unit *u)
     domain_put(b);
     UNIT_CHECK(u, domain_claim_finished() == b);
     UNIT_CHECK(u, domain_get(9, a) == NULL); /* dead: no new reference */
-    UNIT_CHECK_EQ(u, destroy(b), 0);
+    {
+        int destroys = evtchn_destroys;
+
+        UNIT_CHECK_EQ(u, destroy(b), 0);
+        UNIT_CHECK_EQ(u, evtchn_destroys, destroys + 1); /* its channels went with it */
+    }
     UNIT_CHECK(u, shutdown_and_destroy(a) >= 0);
 }
 

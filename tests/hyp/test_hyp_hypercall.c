@@ -97,6 +97,31 @@ void domain_shutdown(struct domain *d, unsigned code)
     last_shutdown = code;
 }
 
+/* The event-channel, vCPU and memory hypercalls have their own test (test_hyp_evtchn). */
+void do_event_channel_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
+                         struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
+void do_vcpu_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
+                struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
+void do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
+                  struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
 static struct domain dom;
 static struct vcpu vcpu0;
 

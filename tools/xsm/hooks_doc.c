@@ -83,8 +83,17 @@ int main(void)
     printf("\n%u hooks, %u of them with no FLASK permission. Those are operations a domain "
            "does only\nto itself and that Xen 4.17's FLASK never checks either (giving up its "
            "time slice,\nblocking, shutting itself down, reading the version number, the "
-           "platform parameters\nand the feature bits): the hook runs, FLASK allows without an "
-           "AVC lookup, and no\naudit line is written.\n",
+           "platform parameters\nand the feature bits, binding a virtual IRQ or an IPI to "
+           "its own vCPU, closing,\nunmasking or re-targeting its own ports, placing its "
+           "vcpu_info, asking whether its\nown vCPU is up): the hook runs, FLASK allows "
+           "without an AVC lookup, and no\naudit line is written.\n\n"
+           "Compound checks, as Xen's FLASK makes them: `EVTCHN_ALLOC_UNBOUND` also checks "
+           "that\nthe new channel may `event:bind` to the remote domain; "
+           "`EVTCHN_BIND_INTERDOMAIN` also\nchecks that the new channel may `event:bind` to "
+           "the remote domain and the remote\nchannel to the caller. A channel's SID is the "
+           "policy's `type_transition` of (the\ndomain it belongs to, its peer) in class "
+           "`event`; the first denial ends the hook,\nso a refused call writes one audit "
+           "line.\n",
            (unsigned)XSM_HOOK_COUNT, exempt);
     return 0;
 }

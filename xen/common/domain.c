@@ -12,6 +12,7 @@
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
+#include <flaxen/event_channel.h>
 #include <flaxen/lib.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
@@ -137,6 +138,7 @@ static int vcpu_create(struct domain *d, unsigned id)
 
 static void domain_free_struct(struct domain *d)
 {
+    evtchn_domain_destroy(d);
     for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
         if (d->vcpus[i])
             BUG_ON(free_pages(arch_virt_to_phys(d->vcpus[i]), VCPU_ORDER));
@@ -161,6 +163,7 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
     d->nr_vcpus = nr_vcpus;
     for (unsigned i = 0; i < nr_vcpus && !rc; i++)
         rc = vcpu_create(d, i);
+    rc = rc ? rc : evtchn_domain_init(d);
     rc = rc ? rc : arch_domain_init(d);
     if (rc) {
         domain_free_struct(d);

@@ -22,3 +22,16 @@ int xsm_domain_self_sid(uint32_t sid, uint32_t *self_sid)
     spin_unlock(&flask_state.lock);
     return rc;
 }
+
+int xsm_transition_sid(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t *out)
+{
+    int rc = 0;
+
+    spin_lock(&flask_state.lock);
+    if (!flask_state.ss)
+        *out = ssid; /* no policy (or FLASK disabled): nothing to compute */
+    else if (ss_compute_sid(flask_state.ss, ssid, tsid, tclass, SS_COMPUTE_CREATE, out))
+        rc = -EINVAL;
+    spin_unlock(&flask_state.lock);
+    return rc;
+}

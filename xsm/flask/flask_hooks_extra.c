@@ -1,16 +1,40 @@
 /*
- * The further FLASK checks of compound hooks (flask_hooks_extra.h). A hook
+ * The further FLASK checks of compound hooks (flask_hooks_extra.h), the
+ * same as Xen 4.17's FLASK module makes for the same operations. A hook
  * without a case here has exactly the one check its row names.
  */
+#include <flaxen/domain.h>
+
+#include "avc.h"
 #include "flask_hooks_extra.h"
+#include "flask_internal.h"
+
+static int has_perm(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t perm,
+                    const struct domain *subject, const struct domain *target)
+{
+    struct avc_audit_data audit = {
+        .domid = subject->id,
+        .target_domid = target ? target->id : -1,
+        .object = AVC_AUDIT_NONE,
+    };
+
+    return xsm_has_perm(ssid, tsid, tclass, perm, &audit);
+}
 
 int flask_hook_extra(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
-                     uint32_t osid)
+                     uint32_t osid, uint32_t osid2)
 {
-    (void)subject;
-    (void)target;
-    (void)osid;
+    int rc;
+
     switch (id) {
+    case XSM_HOOK_EVTCHN_ALLOC_UNBOUND:
+        /* The new channel (osid) may be bound by the remote domain (osid2: its SID). */
+        return has_perm(osid, osid2, SECCLASS_EVENT, EVENT__BIND, subject, target);
+    case XSM_HOOK_EVTCHN_BIND_INTERDOMAIN:
+        /* The new channel may bind to the remote domain, and the remote channel to us. */
+        rc = has_perm(osid, target->sid, SECCLASS_EVENT, EVENT__BIND, subject, target);
+        return rc ? rc
+                  : has_perm(osid2, subject->sid, SECCLASS_EVENT, EVENT__BIND, subject, target);
     default:
         return 0;
     }

@@ -12,8 +12,11 @@
 
 struct domain;
 
-/* 0 when every further check of hook `id` passes, else the first refusal (-EACCES). */
+/*
+ * 0 when every further check of hook `id` passes, else the first refusal
+ * (-EACCES). osid/osid2 are the object SIDs given to xsm_hook_obj2.
+ */
 int flask_hook_extra(enum xsm_hook_id id, const struct domain *subject, const struct domain *target,
-                     uint32_t osid);
+                     uint32_t osid, uint32_t osid2);
 
 #endif

@@ -53,7 +53,7 @@ fi
 echo "PASS audit2allow reads the $n denial lines"
 grep '^allow' "$tmp/rules" >"$tmp/allow"
 # Each denial, as an avc-audit query: scontext tcontext class perm domid.
-sed -E 's/^avc:  denied  \{ ([a-z0-9_]+) \} for domid=([0-9]+) scontext=([^ ]+) tcontext=([^ ]+) tclass=([a-z0-9_]+).*/\3 \4 \5 \1 \2/' \
+sed -E 's/^avc:  denied  \{ ([a-z0-9_]+) \} for domid=([0-9]+) (target=[0-9]+ )?scontext=([^ ]+) tcontext=([^ ]+) tclass=([a-z0-9_]+).*/\4 \5 \6 \1 \2/' \
     "$tmp/denials" | sort -u >"$tmp/queries"
 awk 'NR == FNR { rules = rules $0 "\n"; next } !done && /^role / { printf "%s", rules; done = 1 } { print }' \
     "$tmp/allow" "$policy.conf" >"$tmp/fixed.conf"

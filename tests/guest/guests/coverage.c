@@ -157,6 +157,164 @@ static long cov_VERSION_BUILD_ID(void)
     return xen_version(XENVER_build_id, request);
 }
 
+/* ---------------------------------------------------------------- event_channel_op */
+
+/* The domain cross-domain sub-ops act on (bootargs peer=N: the target domain). */
+static domid_t cov_peer(void)
+{
+    uint64_t peer;
+    CHECK(guest_bootarg_u64("peer", 3, &peer));
+    return (domid_t)peer;
+}
+
+static long evtchn_op(unsigned int cmd, void *arg)
+{
+    return hypercall2(XEN_HC_event_channel_op, cmd, (unsigned long)arg);
+}
+
+static evtchn_port_t cov_virq_port, cov_ipi_port;
+
+static long cov_EVTCHN_ALLOC_UNBOUND(void)
+{
+    static struct evtchn_alloc_unbound a;
+    a = (struct evtchn_alloc_unbound){.dom = DOMID_SELF, .remote_dom = cov_peer(), .port = 0xa5a5};
+    long result = evtchn_op(EVTCHNOP_alloc_unbound, &a);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(a.port, 0xa5a5);
+    return result;
+}
+
+/*
+ * The target domain offers its port 1 to this one (role=target). Until it has, the call is
+ * refused with -EINVAL before the hook (no AVC line); then it reaches the hook.
+ */
+static long cov_EVTCHN_BIND_INTERDOMAIN(void)
+{
+    static struct evtchn_bind_interdomain b;
+    long result = -XEN_EINVAL;
+    for (unsigned int tries = 0; tries < 2000 && result == -XEN_EINVAL; tries++) {
+        b = (struct evtchn_bind_interdomain){
+            .remote_dom = cov_peer(), .remote_port = 1, .local_port = 0xa5a5};
+        result = evtchn_op(EVTCHNOP_bind_interdomain, &b);
+        if (result == -XEN_EINVAL)
+            timer_delay_us(1000);
+    }
+    if (result == -XEN_EACCES)
+        CHECK_EQ(b.local_port, 0xa5a5);
+    return result;
+}
+
+static long cov_EVTCHN_BIND_VIRQ(void)
+{
+    static struct evtchn_bind_virq b = {.virq = VIRQ_DOM_EXC, .vcpu = 0};
+    long result = evtchn_op(EVTCHNOP_bind_virq, &b);
+    cov_virq_port = b.port;
+    return result;
+}
+
+static long cov_EVTCHN_BIND_IPI(void)
+{
+    static struct evtchn_bind_ipi b = {.vcpu = 0};
+    long result = evtchn_op(EVTCHNOP_bind_ipi, &b);
+    cov_ipi_port = b.port;
+    return result;
+}
+
+static long cov_EVTCHN_CLOSE(void)
+{
+    static struct evtchn_bind_ipi b = {.vcpu = 0};
+    CHECK_EQ(evtchn_op(EVTCHNOP_bind_ipi, &b), 0);
+    static struct evtchn_close c;
+    c.port = b.port;
+    return evtchn_op(EVTCHNOP_close, &c);
+}
+
+static long cov_EVTCHN_SEND(void)
+{
+    static struct evtchn_send s;
+    s.port = cov_ipi_port;
+    return evtchn_op(EVTCHNOP_send, &s);
+}
+
+static long cov_EVTCHN_STATUS(void)
+{
+    static struct evtchn_status st;
+    st = (struct evtchn_status){.dom = DOMID_SELF, .port = cov_ipi_port, .status = 0xa5a5};
+    long result = evtchn_op(EVTCHNOP_status, &st);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(st.status, 0xa5a5);
+    return result;
+}
+
+static long cov_EVTCHN_BIND_VCPU(void)
+{
+    static struct evtchn_bind_vcpu b;
+    b = (struct evtchn_bind_vcpu){.port = cov_virq_port, .vcpu = 0};
+    return evtchn_op(EVTCHNOP_bind_vcpu, &b);
+}
+
+static long cov_EVTCHN_UNMASK(void)
+{
+    static struct evtchn_unmask u;
+    u.port = cov_virq_port;
+    return evtchn_op(EVTCHNOP_unmask, &u);
+}
+
+static long cov_EVTCHN_RESET(void)
+{
+    static struct evtchn_reset r;
+    r.dom = cov_peer();
+    return evtchn_op(EVTCHNOP_reset, &r);
+}
+
+/* ---------------------------------------------------------------- memory_op */
+
+/* shared_info over a page of this domain's RAM: refused, the page keeps its bytes. */
+static long cov_MEMORY_ADD_TO_PHYSMAP(void)
+{
+    static struct xen_add_to_physmap x;
+    cov_fill();
+    x = (struct xen_add_to_physmap){.domid = DOMID_SELF,
+                                    .space = XENMAPSPACE_shared_info,
+                                    .idx = 0,
+                                    .gpfn = (uint64_t)(uintptr_t)cov_buffer >> 12};
+    long result = hypercall2(XEN_HC_memory_op, XENMEM_add_to_physmap, (unsigned long)&x);
+    if (result == -XEN_EACCES)
+        cov_check_untouched("XENMEM_add_to_physmap");
+    return result;
+}
+
+static long cov_MEMORY_CURRENT_RESERVATION(void)
+{
+    static domid_t self = DOMID_SELF;
+    return hypercall2(XEN_HC_memory_op, XENMEM_current_reservation, (unsigned long)&self);
+}
+
+static long cov_MEMORY_MAXIMUM_RESERVATION(void)
+{
+    static domid_t self = DOMID_SELF;
+    return hypercall2(XEN_HC_memory_op, XENMEM_maximum_reservation, (unsigned long)&self);
+}
+
+/* ---------------------------------------------------------------- vcpu_op */
+
+static struct vcpu_info cov_vcpu_info[4096 / sizeof(struct vcpu_info)]
+    __attribute__((aligned(4096)));
+
+static long cov_VCPU_REGISTER_VCPU_INFO(void)
+{
+    static struct vcpu_register_vcpu_info r;
+    r = (struct vcpu_register_vcpu_info){.mfn = (uint64_t)(uintptr_t)cov_vcpu_info >> 12};
+    return hypercall3(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (unsigned long)&r);
+}
+
+static long cov_VCPU_IS_UP(void)
+{
+    long result = hypercall3(XEN_HC_vcpu_op, VCPUOP_is_up, 0, 0);
+    CHECK_EQ(result, 1);
+    return result;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 struct cov_case {
@@ -194,7 +352,13 @@ GUEST_TEST_XEN(every_sub_op_is_checked)
         return;
     }
     if (role_is("target")) {
-        /* What cross-domain sub-ops act on: stays up for wait_ms (yielding), then leaves. */
+        /*
+         * What cross-domain sub-ops act on: offers its port 1 to the coverage domain (d1), so
+         * that binding to it reaches the hook, then stays up for wait_ms (yielding).
+         */
+        static struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = 1};
+        CHECK_EQ(hypercall2(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&a), 0);
+        CHECK_EQ(a.port, 1);
         uint64_t wait_ms;
         CHECK(guest_bootarg_u64("wait_ms", 20000, &wait_ms));
         uint64_t end = timer_count() + timer_ticks_from_us(wait_ms * 1000);

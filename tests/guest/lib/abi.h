@@ -17,7 +17,10 @@
 #include <stdint.h>
 
 #include "public/errno.h"
+#include "public/event_channel.h"
+#include "public/memory.h"
 #include "public/sched.h"
+#include "public/vcpu.h"
 #include "public/version.h"
 #include "public/xen.h"
 

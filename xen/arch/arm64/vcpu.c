@@ -212,6 +212,11 @@ int arch_domain_init(struct domain *d)
     return 0;
 }
 
+void arch_vcpu_raise_irq(struct vcpu *v, unsigned intid)
+{
+    vgic_inject(v, intid);
+}
+
 void arch_domain_destroy(struct domain *d)
 {
     p2m_destroy(d);

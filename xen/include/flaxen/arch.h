@@ -106,6 +106,12 @@ NORETURN void arch_vcpu_enter(struct vcpu *v);
 /* Saves the state of v, which just left the calling CPU, into v. */
 void arch_vcpu_save(struct vcpu *v);
 
+/*
+ * Makes interrupt `intid` (a PPI of v, e.g. the event-channel upcall) pending
+ * for vCPU v and kicks it. Safe from any CPU; not with the scheduler lock held.
+ */
+void arch_vcpu_raise_irq(struct vcpu *v, unsigned intid);
+
 /* Whether v has an interrupt that ends a wait for interrupt. */
 bool arch_vcpu_has_pending_irq(struct vcpu *v);
 

@@ -49,6 +49,8 @@ struct vcpu {
     bool wake_pending;         /* an event arrived while running: do not block */
     uint64_t slice_end_ns;     /* running: when its time slice ends */
     uint64_t run_count;        /* times it was put on a CPU (benchmarks, tests) */
+    /* VCPUOP_register_vcpu_info: where its vcpu_info is (a page of its domain's RAM). */
+    struct vcpu_info *vcpu_info; /* NULL: vCPU 0 uses shared_info's, others have none */
     struct arch_vcpu arch;
 };
 
@@ -98,6 +100,13 @@ struct domain {
     uint64_t console_tokens; /* bytes it may still print (rate limit) */
     uint64_t console_refill_ns;
     uint64_t console_dropped; /* bytes dropped since the last notice */
+
+    /* Event channels (event_channel.c), under its lock. */
+    struct evtchn *evtchn;           /* EVTCHN_MAX_PORTS entries */
+    struct shared_info *shared_info; /* a hypervisor page, zeroed at creation */
+    paddr_t shared_info_pa;
+    uint64_t shared_info_gfn; /* where the guest mapped it; 0 = nowhere */
+    uint32_t virq_port[24];   /* global VIRQs (bound on vCPU 0): port, 0 = none */
 
     struct arch_domain arch;
 };

@@ -34,6 +34,7 @@ typedef uint64_t paddr_t; /* a host physical address */
 /* Error numbers, Xen's values (returned negated). */
 #define EPERM 1
 #define ENOENT 2
+#define ESRCH 3
 #define EIO 5
 #define ENOMEM 12
 #define EACCES 13
@@ -41,9 +42,11 @@ typedef uint64_t paddr_t; /* a host physical address */
 #define EBUSY 16
 #define EEXIST 17
 #define EINVAL 22
+#define ENOSPC 28
 #define ERANGE 34
 #define ENOSYS 38
 #define ENODATA 61
+#define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 
 #endif

@@ -66,4 +66,51 @@ typedef uint16_t domid_t;
 typedef uint64_t xen_guest_handle_t;
 typedef uint64_t xen_ulong_t;
 
+/* ------------------------------------------------------------ shared_info */
+
+/* Arm: only vCPU 0's vcpu_info is inside shared_info; the others register theirs. */
+#define XEN_LEGACY_MAX_VCPUS 1
+
+struct vcpu_time_info {
+    uint32_t version;
+    uint32_t pad0;
+    uint64_t tsc_timestamp;
+    uint64_t system_time;
+    uint32_t tsc_to_system_mul;
+    int8_t tsc_shift;
+    uint8_t flags;
+    uint8_t pad1[2];
+};
+
+/*
+ * Per-vCPU event state (Arm layout: no upcall mask byte, an empty arch part).
+ * The hypervisor sets evtchn_upcall_pending and a bit of evtchn_pending_sel
+ * (one per word of shared_info.evtchn_pending) and raises the event PPI;
+ * the guest clears the flag before it scans.
+ */
+struct vcpu_info {
+    uint8_t evtchn_upcall_pending;
+    uint8_t pad0;
+    xen_ulong_t evtchn_pending_sel;
+    struct vcpu_time_info time;
+};
+
+/* The page a domain maps with XENMEM_add_to_physmap(XENMAPSPACE_shared_info). */
+struct shared_info {
+    struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+    xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8]; /* 2-level: 64 x 64 ports */
+    xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
+    uint32_t wc_sec;
+    uint32_t wc_nsec;
+    uint32_t wc_sec_hi;
+};
+
+#define EVTCHN_2L_NR_CHANNELS (sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
+
+_Static_assert(sizeof(struct vcpu_time_info) == 32, "vcpu_time_info");
+_Static_assert(sizeof(struct vcpu_info) == 48, "vcpu_info (Arm)");
+_Static_assert(__builtin_offsetof(struct shared_info, evtchn_pending) == 48, "evtchn_pending");
+_Static_assert(__builtin_offsetof(struct shared_info, evtchn_mask) == 560, "evtchn_mask");
+_Static_assert(__builtin_offsetof(struct shared_info, wc_sec) == 1072, "wc_sec");
+
 #endif

@@ -1,0 +1,75 @@
+/*
+ * vcpu_op (public/vcpu.h): where a vCPU's vcpu_info lives, and whether a
+ * vCPU is up. On Arm, vCPUs are started and stopped with PSCI (vpsci.c).
+ */
+#include <flaxen/arch.h>
+#include <flaxen/domain.h>
+#include <flaxen/event_channel.h>
+#include <flaxen/sched.h>
+#include <flaxen/spinlock.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+#include <xsm/xsm.h>
+#include <xsm/xsm_hooks.h>
+
+/*
+ * Moves vCPU t's vcpu_info into the guest page gfn at offset. The page must
+ * be writable RAM of the domain; the structure must not cross it and must be
+ * 8-byte aligned (the selector word is updated atomically). Registering
+ * twice is refused (Xen too). Everything is marked pending afterwards, so no
+ * event is lost in the move.
+ */
+static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
+{
+    struct vcpu_register_vcpu_info r;
+    struct vcpu_info *vi;
+    paddr_t pa;
+    long rc;
+
+    if (copy_from_guest(v, &r, gva, sizeof(r)))
+        return -EFAULT;
+    if (r.rsvd || r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || (r.offset & 7) ||
+        r.mfn >= (1ull << (48 - PAGE_SHIFT)))
+        return -EINVAL;
+    if (arch_domain_translate(v->domain, r.mfn << PAGE_SHIFT, true, &pa))
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_VCPU_REGISTER_VCPU_INFO, v->domain, v->domain);
+    if (rc)
+        return rc;
+    spin_lock(&v->domain->lock);
+    if (t->vcpu_info) {
+        rc = -EINVAL;
+    } else {
+        vi = arch_phys_to_virt(pa + r.offset);
+        vi->evtchn_pending_sel = ~0ull;
+        t->vcpu_info = vi;
+        __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+    }
+    spin_unlock(&v->domain->lock);
+    if (!rc)
+        arch_vcpu_raise_irq(t, EVTCHN_UPCALL_PPI);
+    return rc;
+}
+
+void do_vcpu_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
+                struct hypercall_result *result)
+{
+    uint64_t cmd = args[0], id = args[1];
+    struct domain *d = v->domain;
+
+    if (cmd != VCPUOP_register_vcpu_info && cmd != VCPUOP_is_up) {
+        result->value = -ENOSYS;
+        return;
+    }
+    if (id >= d->nr_vcpus) {
+        result->value = -ENOENT;
+        return;
+    }
+    if (cmd == VCPUOP_register_vcpu_info) {
+        result->value = register_vcpu_info(v, d->vcpus[id], args[2]);
+        return;
+    }
+    result->value = xsm_hook(XSM_HOOK_VCPU_IS_UP, d, d);
+    if (!result->value)
+        result->value = !sched_vcpu_is_off(d->vcpus[id]);
+}
