@@ -103,7 +103,21 @@ enum xsm_target {
       SECCLASS_MMU, MMU__STAT, XSM_TSID_TARGET)                                                    \
     X(VCPU_REGISTER_VCPU_INFO, "vcpu_op", "VCPUOP_register_vcpu_info", XSM_RULE_HOOK, 0, 0,        \
       XSM_TSID_NONE)                                                                               \
-    X(VCPU_IS_UP, "vcpu_op", "VCPUOP_is_up", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)
+    X(VCPU_IS_UP, "vcpu_op", "VCPUOP_is_up", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                   \
+    X(GRANT_MAP_REF, "grant_table_op", "GNTTABOP_map_grant_ref", XSM_RULE_HOOK, SECCLASS_GRANT,    \
+      GRANT__MAP_READ, XSM_TSID_TARGET)                                                            \
+    X(GRANT_UNMAP_REF, "grant_table_op", "GNTTABOP_unmap_grant_ref", XSM_RULE_HOOK,                \
+      SECCLASS_GRANT, GRANT__UNMAP, XSM_TSID_TARGET)                                               \
+    X(GRANT_SETUP_TABLE, "grant_table_op", "GNTTABOP_setup_table", XSM_RULE_TARGET,                \
+      SECCLASS_GRANT, GRANT__SETUP, XSM_TSID_TARGET)                                               \
+    X(GRANT_COPY, "grant_table_op", "GNTTABOP_copy", XSM_RULE_HOOK, SECCLASS_GRANT, GRANT__COPY,   \
+      XSM_TSID_TARGET)                                                                             \
+    X(GRANT_QUERY_SIZE, "grant_table_op", "GNTTABOP_query_size", XSM_RULE_TARGET, SECCLASS_GRANT,  \
+      GRANT__QUERY, XSM_TSID_TARGET)                                                               \
+    X(GRANT_SET_VERSION, "grant_table_op", "GNTTABOP_set_version", XSM_RULE_HOOK, 0, 0,            \
+      XSM_TSID_NONE)                                                                               \
+    X(GRANT_GET_VERSION, "grant_table_op", "GNTTABOP_get_version", XSM_RULE_TARGET,                \
+      SECCLASS_GRANT, GRANT__QUERY, XSM_TSID_TARGET)
 
 enum xsm_hook_id {
 #define XSM_HOOK_ENUM(id, hcall, subop, rule, sclass, perm, tsid) XSM_HOOK_##id,

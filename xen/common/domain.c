@@ -13,6 +13,7 @@
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
 #include <flaxen/event_channel.h>
+#include <flaxen/grant_table.h>
 #include <flaxen/lib.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
@@ -138,6 +139,7 @@ static int vcpu_create(struct domain *d, unsigned id)
 
 static void domain_free_struct(struct domain *d)
 {
+    gnttab_domain_destroy(d);
     evtchn_domain_destroy(d);
     for (unsigned i = 0; i < DOMAIN_MAX_VCPUS; i++)
         if (d->vcpus[i])
@@ -164,6 +166,7 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
     for (unsigned i = 0; i < nr_vcpus && !rc; i++)
         rc = vcpu_create(d, i);
     rc = rc ? rc : evtchn_domain_init(d);
+    rc = rc ? rc : gnttab_domain_init(d);
     rc = rc ? rc : arch_domain_init(d);
     if (rc) {
         domain_free_struct(d);
@@ -329,13 +332,18 @@ struct domain *domain_claim_finished(void)
         struct domain *d = domain_list[i];
         bool on_cpu = false;
 
-        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_SHUTDOWN ||
-            __atomic_load_n(&d->refs, __ATOMIC_ACQUIRE) != 0)
+        if (!d || __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_SHUTDOWN)
             continue;
         for (unsigned v = 0; v < d->nr_vcpus; v++)
             on_cpu |= __atomic_load_n(&d->vcpus[v]->pcpu, __ATOMIC_ACQUIRE) >= 0;
+        if (on_cpu)
+            continue;
+        /* Nothing of it runs: the pages it maps from others go back (grant_table.h). */
+        gnttab_release_mappings(d);
+        if (__atomic_load_n(&d->refs, __ATOMIC_ACQUIRE) != 0 || gnttab_pins(d) != 0)
+            continue; /* held by a hypercall, or its pages are still mapped elsewhere */
         spin_lock(&d->lock);
-        if (!on_cpu && d->state == DOMAIN_SHUTDOWN) {
+        if (d->state == DOMAIN_SHUTDOWN) {
             d->state = DOMAIN_DEAD;
             found = d;
         }
@@ -343,6 +351,14 @@ struct domain *domain_claim_finished(void)
     }
     spin_unlock(&domain_list_lock);
     return found;
+}
+
+bool domain_owns_page(const struct domain *d, paddr_t pa)
+{
+    for (unsigned i = 0; i < d->nr_extents; i++)
+        if (pa >= d->extents[i].pa && pa - d->extents[i].pa < (PAGE_SIZE << d->extents[i].order))
+            return true;
+    return false;
 }
 
 void domain_destroy(struct domain *d)

@@ -15,6 +15,7 @@
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
 #include <flaxen/event_channel.h>
+#include <flaxen/grant_table.h>
 #include <flaxen/hypercall.h>
 #include <flaxen/sched.h>
 #include <flaxen/string.h>
@@ -310,9 +311,13 @@ static void do_xen_version(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
 /* ---------------------------------------------------------------- the table */
 
 static hypercall_fn *const hypercall_table[XEN_HC_COUNT] = {
-    [XEN_HC_xen_version] = do_xen_version, [XEN_HC_console_io] = do_console_io,
-    [XEN_HC_sched_op] = do_sched_op,       [XEN_HC_memory_op] = do_memory_op,
-    [XEN_HC_vcpu_op] = do_vcpu_op,         [XEN_HC_event_channel_op] = do_event_channel_op,
+    [XEN_HC_xen_version] = do_xen_version,
+    [XEN_HC_console_io] = do_console_io,
+    [XEN_HC_sched_op] = do_sched_op,
+    [XEN_HC_memory_op] = do_memory_op,
+    [XEN_HC_vcpu_op] = do_vcpu_op,
+    [XEN_HC_event_channel_op] = do_event_channel_op,
+    [XEN_HC_grant_table_op] = do_grant_table_op,
 };
 
 void hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS],

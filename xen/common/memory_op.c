@@ -1,11 +1,12 @@
 /*
- * memory_op (public/memory.h): mapping the shared_info page into a guest,
- * and reading a domain's memory reservation. Every gfn is checked against
+ * memory_op (public/memory.h): mapping the shared_info page or a grant-table
+ * frame into a guest, and reading a domain's memory reservation. Every gfn is checked against
  * the IPA space before it is used.
  */
 #include <flaxen/arch.h>
 #include <flaxen/domain.h>
 #include <flaxen/event_channel.h>
+#include <flaxen/grant_table.h>
 #include <flaxen/spinlock.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -40,18 +41,19 @@ static long add_to_physmap(struct vcpu *v, uint64_t gva)
 
     if (copy_from_guest(v, &x, gva, sizeof(x)))
         return -EFAULT;
-    if (x.space == XENMAPSPACE_grant_table)
-        return -ENOSYS; /* grant tables are not offered yet */
-    if (x.space != XENMAPSPACE_shared_info)
+    if (x.space != XENMAPSPACE_shared_info && x.space != XENMAPSPACE_grant_table)
         return -EOPNOTSUPP;
-    if (x.idx != 0 || x.gpfn == 0 || x.gpfn >= (1ull << (GUEST_IPA_BITS - PAGE_SHIFT)))
+    if (x.gpfn == 0 || x.gpfn >= (1ull << (GUEST_IPA_BITS - PAGE_SHIFT)))
         return -EINVAL;
+    if (x.space == XENMAPSPACE_shared_info ? x.idx != 0 : x.idx >= GNTTAB_MAX_FRAMES)
+        return -EINVAL; /* grant-table status frames (XENMAPIDX_grant_table_status): v2 only */
     d = domain_get(x.domid, v->domain);
     if (!d)
         return -ESRCH;
     rc = xsm_hook(XSM_HOOK_MEMORY_ADD_TO_PHYSMAP, v->domain, d);
     if (!rc)
-        rc = map_shared_info(d, x.gpfn);
+        rc = x.space == XENMAPSPACE_shared_info ? map_shared_info(d, x.gpfn)
+                                                : gnttab_add_to_physmap(d, x.idx, x.gpfn);
     domain_put(d);
     return rc;
 }

@@ -35,6 +35,11 @@ int flask_hook_extra(enum xsm_hook_id id, const struct domain *subject, const st
         rc = has_perm(osid, target->sid, SECCLASS_EVENT, EVENT__BIND, subject, target);
         return rc ? rc
                   : has_perm(osid2, subject->sid, SECCLASS_EVENT, EVENT__BIND, subject, target);
+    case XSM_HOOK_GRANT_MAP_REF:
+        /* A writable mapping (osid2 != 0) needs map_write as well as map_read. */
+        return osid2 ? has_perm(subject->sid, target->sid, SECCLASS_GRANT, GRANT__MAP_WRITE,
+                                subject, target)
+                     : 0;
     default:
         return 0;
     }

@@ -315,6 +315,108 @@ static long cov_VCPU_IS_UP(void)
     return result;
 }
 
+/* ---------------------------------------------------------------- grant_table_op */
+
+#define COV_MAP_ADDR 0x60000000ull /* an unused guest-physical address for grant mappings */
+
+static long grant_op(unsigned int cmd, void *arg, unsigned int count)
+{
+    return hypercall3(XEN_HC_grant_table_op, cmd, (unsigned long)arg, count);
+}
+
+/* A refused element reports GNTST_permission_denied: counted as -EACCES here. */
+static long grant_status(long result, int16_t status)
+{
+    if (result)
+        return result;
+    return status == GNTST_permission_denied ? -XEN_EACCES : status;
+}
+
+/*
+ * The policy lets the coverage domain map the target's grant read-only (map_read), so that
+ * an unmap can reach its hook at all; a writable mapping needs map_write as well: refused.
+ */
+static long cov_GRANT_MAP_REF(void)
+{
+    static struct gnttab_map_grant_ref m;
+    m = (struct gnttab_map_grant_ref){
+        .host_addr = COV_MAP_ADDR, .flags = GNTMAP_host_map, .ref = 0, .dom = cov_peer()};
+    return grant_status(grant_op(GNTTABOP_map_grant_ref, &m, 1), m.status);
+}
+
+/* Maps the target's grant 0 read-only (allowed; retried until the target has granted it). */
+static long cov_GRANT_UNMAP_REF(void)
+{
+    static struct gnttab_map_grant_ref m;
+    static struct gnttab_unmap_grant_ref u;
+    for (unsigned int tries = 0; tries < 2000; tries++) {
+        m = (struct gnttab_map_grant_ref){.host_addr = COV_MAP_ADDR + 0x1000,
+                                          .flags = GNTMAP_host_map | GNTMAP_readonly,
+                                          .ref = 0,
+                                          .dom = cov_peer()};
+        CHECK_EQ(grant_op(GNTTABOP_map_grant_ref, &m, 1), 0);
+        if (m.status == GNTST_okay)
+            break;
+        timer_delay_us(1000);
+    }
+    CHECK_EQ(m.status, GNTST_okay);
+    u = (struct gnttab_unmap_grant_ref){.host_addr = COV_MAP_ADDR + 0x1000, .handle = m.handle};
+    long result = grant_status(grant_op(GNTTABOP_unmap_grant_ref, &u, 1), u.status);
+    if (result == -XEN_EACCES) /* still mapped: the page reads as the target's */
+        CHECK_EQ(*(volatile uint32_t *)(uintptr_t)(COV_MAP_ADDR + 0x1000), 0x7a7a7a7a);
+    return result;
+}
+
+static long cov_GRANT_SETUP_TABLE(void)
+{
+    static struct gnttab_setup_table st;
+    static uint64_t frames[1];
+    st = (struct gnttab_setup_table){
+        .dom = DOMID_SELF, .nr_frames = 1, .frame_list = (uint64_t)(uintptr_t)frames};
+    return grant_status(grant_op(GNTTABOP_setup_table, &st, 1), st.status);
+}
+
+static long cov_GRANT_COPY(void)
+{
+    static struct gnttab_copy c;
+    cov_fill();
+    c = (struct gnttab_copy){
+        .source = {.u.ref = 0, .domid = cov_peer(), .offset = 0},
+        .dest = {.u.gmfn = (uint64_t)(uintptr_t)cov_buffer >> 12, .domid = DOMID_SELF},
+        .len = 64,
+        .flags = GNTCOPY_source_gref};
+    long result = grant_status(grant_op(GNTTABOP_copy, &c, 1), c.status);
+    if (result == -XEN_EACCES)
+        cov_check_untouched("GNTTABOP_copy");
+    return result;
+}
+
+static long cov_GRANT_QUERY_SIZE(void)
+{
+    static struct gnttab_query_size q;
+    q = (struct gnttab_query_size){.dom = DOMID_SELF, .nr_frames = 0xa5a5};
+    long result = grant_status(grant_op(GNTTABOP_query_size, &q, 1), q.status);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(q.nr_frames, 0xa5a5);
+    return result;
+}
+
+static long cov_GRANT_SET_VERSION(void)
+{
+    static struct gnttab_set_version sv = {.version = 1};
+    return grant_op(GNTTABOP_set_version, &sv, 1);
+}
+
+static long cov_GRANT_GET_VERSION(void)
+{
+    static struct gnttab_get_version gv;
+    gv = (struct gnttab_get_version){.dom = DOMID_SELF, .version = 0xa5a5};
+    long result = grant_op(GNTTABOP_get_version, &gv, 1);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(gv.version, 0xa5a5);
+    return result;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 struct cov_case {
@@ -359,6 +461,21 @@ GUEST_TEST_XEN(every_sub_op_is_checked)
         static struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = 1};
         CHECK_EQ(hypercall2(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&a), 0);
         CHECK_EQ(a.port, 1);
+        /* ... and grants it one page (grant 0, filled with 0x7a) for the grant sub-ops. */
+        static uint8_t frame[4096] __attribute__((aligned(4096)));
+        static uint32_t granted[1024] __attribute__((aligned(4096)));
+        static struct xen_add_to_physmap x;
+        for (unsigned int i = 0; i < 1024; i++)
+            granted[i] = 0x7a7a7a7a;
+        x = (struct xen_add_to_physmap){.domid = DOMID_SELF,
+                                        .space = XENMAPSPACE_grant_table,
+                                        .idx = 0,
+                                        .gpfn = (uint64_t)(uintptr_t)frame >> 12};
+        CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_add_to_physmap, (unsigned long)&x), 0);
+        struct grant_entry_v1 *entry = (struct grant_entry_v1 *)frame;
+        entry->domid = 1;
+        entry->frame = (uint32_t)((uintptr_t)granted >> 12);
+        __atomic_store_n(&entry->flags, GTF_permit_access, __ATOMIC_SEQ_CST);
         uint64_t wait_ms;
         CHECK(guest_bootarg_u64("wait_ms", 20000, &wait_ms));
         uint64_t end = timer_count() + timer_ticks_from_us(wait_ms * 1000);

@@ -108,6 +108,8 @@ struct domain {
     uint64_t shared_info_gfn; /* where the guest mapped it; 0 = nowhere */
     uint32_t virq_port[24];   /* global VIRQs (bound on vCPU 0): port, 0 = none */
 
+    struct grant_table *grant; /* grant_table.c */
+
     struct arch_domain arch;
 };
 
@@ -180,6 +182,9 @@ struct domain *domain_get(domid_t id, struct domain *self);
 
 /* Drops a reference taken by domain_get. */
 void domain_put(struct domain *d);
+
+/* Whether host page pa is one of d's own RAM pages (an extent of d). */
+bool domain_owns_page(const struct domain *d, paddr_t pa);
 
 /* The vCPU of d whose MPIDR affinity (Aff3..Aff0) equals `mpidr`, or NULL. */
 struct vcpu *domain_vcpu_by_mpidr(struct domain *d, uint64_t mpidr);
