@@ -117,7 +117,31 @@ enum xsm_target {
     X(GRANT_SET_VERSION, "grant_table_op", "GNTTABOP_set_version", XSM_RULE_HOOK, 0, 0,            \
       XSM_TSID_NONE)                                                                               \
     X(GRANT_GET_VERSION, "grant_table_op", "GNTTABOP_get_version", XSM_RULE_TARGET,                \
-      SECCLASS_GRANT, GRANT__QUERY, XSM_TSID_TARGET)
+      SECCLASS_GRANT, GRANT__QUERY, XSM_TSID_TARGET)                                               \
+    X(DOMCTL_DESTROYDOMAIN, "domctl", "XEN_DOMCTL_destroydomain", XSM_RULE_PRIV, SECCLASS_DOMAIN,  \
+      DOMAIN__DESTROY, XSM_TSID_TARGET)                                                            \
+    X(DOMCTL_PAUSEDOMAIN, "domctl", "XEN_DOMCTL_pausedomain", XSM_RULE_PRIV, SECCLASS_DOMAIN,      \
+      DOMAIN__PAUSE, XSM_TSID_TARGET)                                                              \
+    X(DOMCTL_UNPAUSEDOMAIN, "domctl", "XEN_DOMCTL_unpausedomain", XSM_RULE_PRIV, SECCLASS_DOMAIN,  \
+      DOMAIN__UNPAUSE, XSM_TSID_TARGET)                                                            \
+    X(DOMCTL_GETDOMAININFO, "domctl", "XEN_DOMCTL_getdomaininfo", XSM_RULE_PRIV, SECCLASS_DOMAIN,  \
+      DOMAIN__GETDOMAININFO, XSM_TSID_TARGET)                                                      \
+    X(DOMCTL_MAX_MEM, "domctl", "XEN_DOMCTL_max_mem", XSM_RULE_PRIV, SECCLASS_DOMAIN,              \
+      DOMAIN__SETDOMAINMAXMEM, XSM_TSID_TARGET)                                                    \
+    X(DOMCTL_GETVCPUCONTEXT, "domctl", "XEN_DOMCTL_getvcpucontext", XSM_RULE_PRIV,                 \
+      SECCLASS_DOMAIN, DOMAIN__GETVCPUCONTEXT, XSM_TSID_TARGET)                                    \
+    X(DOMCTL_GETVCPUINFO, "domctl", "XEN_DOMCTL_getvcpuinfo", XSM_RULE_PRIV, SECCLASS_DOMAIN,      \
+      DOMAIN__GETVCPUINFO, XSM_TSID_TARGET)                                                        \
+    X(DOMCTL_MAX_VCPUS, "domctl", "XEN_DOMCTL_max_vcpus", XSM_RULE_PRIV, SECCLASS_DOMAIN,          \
+      DOMAIN__MAX_VCPUS, XSM_TSID_TARGET)                                                          \
+    X(DOMCTL_SET_TARGET, "domctl", "XEN_DOMCTL_set_target", XSM_RULE_PRIV, SECCLASS_DOMAIN2,       \
+      DOMAIN2__MAKE_PRIV_FOR, XSM_TSID_TARGET)                                                     \
+    X(SYSCTL_READCONSOLE, "sysctl", "XEN_SYSCTL_readconsole", XSM_RULE_PRIV, SECCLASS_XEN,         \
+      XEN__READCONSOLE, XSM_TSID_XEN)                                                              \
+    X(SYSCTL_PHYSINFO, "sysctl", "XEN_SYSCTL_physinfo", XSM_RULE_PRIV, SECCLASS_XEN,               \
+      XEN__PHYSINFO, XSM_TSID_XEN)                                                                 \
+    X(SYSCTL_GETDOMAININFOLIST, "sysctl", "XEN_SYSCTL_getdomaininfolist", XSM_RULE_PRIV,           \
+      SECCLASS_DOMAIN, DOMAIN__GETDOMAININFO, XSM_TSID_TARGET)
 
 enum xsm_hook_id {
 #define XSM_HOOK_ENUM(id, hcall, subop, rule, sclass, perm, tsid) XSM_HOOK_##id,

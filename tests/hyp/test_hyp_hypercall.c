@@ -122,6 +122,20 @@ void do_grant_table_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
     result->value = -ENOSYS;
 }
 
+void do_domctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
+void do_sysctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
 void do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                   struct hypercall_result *result)
 {

@@ -92,7 +92,11 @@ int main(void)
            "that\nthe new channel may `event:bind` to the remote domain; "
            "`EVTCHN_BIND_INTERDOMAIN` also\nchecks that the new channel may `event:bind` to "
            "the remote domain and the remote\nchannel to the caller; `GRANT_MAP_REF` also checks "
-           "`grant:map_write` for a writable\nmapping. A channel's SID is the "
+           "`grant:map_write` for a writable\nmapping; `DOMCTL_SET_TARGET` also checks "
+           "`domain2:set_as_target` on the new target;\n`SYSCTL_READCONSOLE` also checks "
+           "`xen:clearconsole` when it empties the ring.\n`SYSCTL_GETDOMAININFOLIST` checks "
+           "`domain:getdomaininfo` once per listed domain and\nleaves out the ones refused, "
+           "as Xen does.\nA channel's SID is the "
            "policy's `type_transition` of (the\ndomain it belongs to, its peer) in class "
            "`event`; the first denial ends the hook,\nso a refused call writes one audit "
            "line.\n",

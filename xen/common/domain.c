@@ -66,6 +66,24 @@ struct domain *domain_get(domid_t id, struct domain *self)
     return found;
 }
 
+struct domain *domain_get_next(domid_t from)
+{
+    struct domain *found = NULL;
+
+    spin_lock(&domain_list_lock);
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domain_list[i];
+
+        if (d && d->id >= from && (!found || d->id < found->id) &&
+            __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) != DOMAIN_DEAD)
+            found = d;
+    }
+    if (found)
+        __atomic_add_fetch(&found->refs, 1, __ATOMIC_ACQ_REL);
+    spin_unlock(&domain_list_lock);
+    return found;
+}
+
 void domain_put(struct domain *d)
 {
     unsigned old = __atomic_fetch_sub(&d->refs, 1, __ATOMIC_ACQ_REL);

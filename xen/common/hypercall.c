@@ -14,6 +14,7 @@
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
+#include <flaxen/domctl.h>
 #include <flaxen/event_channel.h>
 #include <flaxen/grant_table.h>
 #include <flaxen/hypercall.h>
@@ -318,6 +319,8 @@ static hypercall_fn *const hypercall_table[XEN_HC_COUNT] = {
     [XEN_HC_vcpu_op] = do_vcpu_op,
     [XEN_HC_event_channel_op] = do_event_channel_op,
     [XEN_HC_grant_table_op] = do_grant_table_op,
+    [XEN_HC_domctl] = do_domctl,
+    [XEN_HC_sysctl] = do_sysctl,
 };
 
 void hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS],

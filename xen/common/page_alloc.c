@@ -355,3 +355,14 @@ uint64_t page_alloc_free_count_global(void)
     spin_unlock(&page_alloc_lock);
     return n;
 }
+
+uint64_t page_alloc_total_count_global(void)
+{
+    uint64_t n = 0;
+
+    if (!page_alloc_global)
+        return 0;
+    for (unsigned i = 0; i < page_alloc_global->nr_zones; i++)
+        n += page_alloc_global->zones[i].nr_pages;
+    return n;
+}

@@ -42,6 +42,7 @@ static void run_queue_push(struct vcpu *v)
     else
         run_head = v;
     run_tail = v;
+    v->queued = true;
 }
 
 static struct vcpu *run_queue_pop(void)
@@ -53,6 +54,7 @@ static struct vcpu *run_queue_pop(void)
         if (!run_head)
             run_tail = NULL;
         v->run_next = NULL;
+        v->queued = false;
     }
     return v;
 }
@@ -115,6 +117,7 @@ void sched_domain_forget(struct domain *d)
 
             *link = gone->run_next;
             gone->run_next = NULL;
+            gone->queued = false;
             continue;
         }
         run_tail = *link;
@@ -127,6 +130,44 @@ void sched_domain_forget(struct domain *d)
         d->vcpus[i]->state = VCPU_OFFLINE;
     }
     spin_unlock(&sched_lock);
+}
+
+void sched_domain_pause(struct domain *d)
+{
+    bool on_cpu;
+
+    spin_lock(&sched_lock);
+    d->pause_count++;
+    for (unsigned i = 0; i < d->nr_vcpus; i++)
+        if (d->vcpus[i]->pcpu >= 0 && (unsigned)d->vcpus[i]->pcpu != arch_cpu_id())
+            arch_send_reschedule((unsigned)d->vcpus[i]->pcpu);
+    spin_unlock(&sched_lock);
+    do { /* each leaves at its next exit (the IPI forces one) */
+        on_cpu = false;
+        for (unsigned i = 0; i < d->nr_vcpus; i++)
+            on_cpu |= __atomic_load_n(&d->vcpus[i]->pcpu, __ATOMIC_ACQUIRE) >= 0;
+    } while (on_cpu);
+}
+
+int sched_domain_unpause(struct domain *d)
+{
+    int rc = 0;
+
+    spin_lock(&sched_lock);
+    if (!d->pause_count) {
+        rc = -EINVAL;
+    } else if (--d->pause_count == 0) {
+        for (unsigned i = 0; i < d->nr_vcpus; i++) {
+            struct vcpu *v = d->vcpus[i];
+
+            if (v->state == VCPU_RUNNABLE && v->pcpu < 0 && !v->queued) {
+                run_queue_push(v);
+                kick_idle_cpu();
+            }
+        }
+    }
+    spin_unlock(&sched_lock);
+    return rc;
 }
 
 void sched_vcpu_wake(struct vcpu *v)
@@ -271,6 +312,10 @@ static bool must_switch(struct sched_cpu *cpu, struct vcpu *v)
 {
     if (v->state != VCPU_RUNNING || v->domain->state != DOMAIN_RUNNING)
         return true;
+    if (v->domain->pause_count) {
+        v->state = VCPU_RUNNABLE; /* parked off the run queue until unpaused */
+        return true;
+    }
     if (!cpu->need_resched)
         return false;
     cpu->need_resched = false;
@@ -300,7 +345,7 @@ void sched_exit_check(struct vcpu *v)
     v->pcpu = -1;
     if (v->domain->state != DOMAIN_RUNNING)
         v->state = VCPU_OFFLINE;
-    if (v->state == VCPU_RUNNABLE)
+    if (v->state == VCPU_RUNNABLE && !v->domain->pause_count)
         run_queue_push(v);
     spin_unlock(&sched_lock);
     sched_run();
@@ -312,6 +357,8 @@ static struct vcpu *pick_next(void)
     struct vcpu *v;
 
     while ((v = run_queue_pop()) != NULL) {
+        if (v->domain->pause_count)
+            continue; /* parked: sched_domain_unpause puts it back */
         if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE)
             return v;
         if (v->domain->state != DOMAIN_RUNNING)

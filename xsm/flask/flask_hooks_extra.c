@@ -40,6 +40,15 @@ int flask_hook_extra(enum xsm_hook_id id, const struct domain *subject, const st
         return osid2 ? has_perm(subject->sid, target->sid, SECCLASS_GRANT, GRANT__MAP_WRITE,
                                 subject, target)
                      : 0;
+    case XSM_HOOK_DOMCTL_SET_TARGET:
+        /* The device model's guest (osid2: its SID) may become its target. */
+        return has_perm(subject->sid, osid2, SECCLASS_DOMAIN2, DOMAIN2__SET_AS_TARGET, subject,
+                        target);
+    case XSM_HOOK_SYSCTL_READCONSOLE:
+        /* Reading and emptying the ring (osid2 != 0) needs clearconsole too. */
+        return osid2 ? has_perm(subject->sid, SECINITSID_XEN, SECCLASS_XEN, XEN__CLEARCONSOLE,
+                                subject, target)
+                     : 0;
     default:
         return 0;
     }

@@ -417,6 +417,138 @@ static long cov_GRANT_GET_VERSION(void)
     return result;
 }
 
+/* ---------------------------------------------------------------- domctl and sysctl */
+
+static struct xen_domctl cov_domctl;
+
+/* domctl `cmd` on the target domain, with the union zeroed unless `fill` sets it. */
+static long domctl(uint32_t cmd, domid_t dom, void (*fill)(struct xen_domctl *))
+{
+    memset(&cov_domctl, 0, sizeof(cov_domctl));
+    cov_domctl.cmd = cmd;
+    cov_domctl.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    cov_domctl.domain = dom;
+    if (fill)
+        fill(&cov_domctl);
+    return hypercall1(XEN_HC_domctl, (unsigned long)&cov_domctl);
+}
+
+static long cov_DOMCTL_DESTROYDOMAIN(void)
+{
+    return domctl(XEN_DOMCTL_destroydomain, cov_peer(), NULL);
+}
+
+static long cov_DOMCTL_PAUSEDOMAIN(void)
+{
+    return domctl(XEN_DOMCTL_pausedomain, cov_peer(), NULL);
+}
+
+static long cov_DOMCTL_UNPAUSEDOMAIN(void)
+{
+    return domctl(XEN_DOMCTL_unpausedomain, cov_peer(), NULL);
+}
+
+static long cov_DOMCTL_GETDOMAININFO(void)
+{
+    long result = domctl(XEN_DOMCTL_getdomaininfo, cov_peer(), NULL);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(cov_domctl.u.getdomaininfo.tot_pages, 0); /* nothing written back */
+    return result;
+}
+
+static void fill_max_mem(struct xen_domctl *d)
+{
+    d->u.max_mem.max_memkb = 1u << 20;
+}
+
+static long cov_DOMCTL_MAX_MEM(void)
+{
+    return domctl(XEN_DOMCTL_max_mem, cov_peer(), fill_max_mem);
+}
+
+static void fill_vcpucontext(struct xen_domctl *d)
+{
+    cov_fill();
+    d->u.vcpucontext.vcpu = 0;
+    d->u.vcpucontext.ctxt = (uint64_t)(uintptr_t)cov_buffer;
+}
+
+static long cov_DOMCTL_GETVCPUCONTEXT(void)
+{
+    long result = domctl(XEN_DOMCTL_getvcpucontext, cov_peer(), fill_vcpucontext);
+    if (result == -XEN_EACCES)
+        cov_check_untouched("XEN_DOMCTL_getvcpucontext");
+    return result;
+}
+
+static long cov_DOMCTL_GETVCPUINFO(void)
+{
+    return domctl(XEN_DOMCTL_getvcpuinfo, cov_peer(), NULL);
+}
+
+static void fill_max_vcpus(struct xen_domctl *d)
+{
+    d->u.max_vcpus.max = 1;
+}
+
+static long cov_DOMCTL_MAX_VCPUS(void)
+{
+    return domctl(XEN_DOMCTL_max_vcpus, cov_peer(), fill_max_vcpus);
+}
+
+static void fill_set_target(struct xen_domctl *d)
+{
+    d->u.set_target.target = 1; /* this domain as the peer's device model's guest */
+}
+
+static long cov_DOMCTL_SET_TARGET(void)
+{
+    return domctl(XEN_DOMCTL_set_target, cov_peer(), fill_set_target);
+}
+
+static struct xen_sysctl cov_sysctl;
+
+static long sysctl(uint32_t cmd)
+{
+    cov_sysctl.cmd = cmd;
+    cov_sysctl.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return hypercall1(XEN_HC_sysctl, (unsigned long)&cov_sysctl);
+}
+
+static long cov_SYSCTL_READCONSOLE(void)
+{
+    memset(&cov_sysctl, 0, sizeof(cov_sysctl));
+    cov_fill();
+    cov_sysctl.u.readconsole.buffer = (uint64_t)(uintptr_t)cov_buffer;
+    cov_sysctl.u.readconsole.count = sizeof(cov_buffer);
+    long result = sysctl(XEN_SYSCTL_readconsole);
+    if (result == -XEN_EACCES)
+        cov_check_untouched("XEN_SYSCTL_readconsole");
+    return result;
+}
+
+static long cov_SYSCTL_PHYSINFO(void)
+{
+    memset(&cov_sysctl, 0, sizeof(cov_sysctl));
+    return sysctl(XEN_SYSCTL_physinfo);
+}
+
+/* Xen leaves out the domains the caller may not see: an empty list here means refused. */
+static long cov_SYSCTL_GETDOMAININFOLIST(void)
+{
+    memset(&cov_sysctl, 0, sizeof(cov_sysctl));
+    cov_fill();
+    cov_sysctl.u.getdomaininfolist.first_domain = cov_peer();
+    cov_sysctl.u.getdomaininfolist.max_domains = 1;
+    cov_sysctl.u.getdomaininfolist.buffer = (uint64_t)(uintptr_t)cov_buffer;
+    long result = sysctl(XEN_SYSCTL_getdomaininfolist);
+    if (result == 0 && cov_sysctl.u.getdomaininfolist.num_domains == 0) {
+        cov_check_untouched("XEN_SYSCTL_getdomaininfolist");
+        return -XEN_EACCES;
+    }
+    return result;
+}
+
 /* ---------------------------------------------------------------- the table */
 
 struct cov_case {

@@ -18,9 +18,11 @@
 
 #include "public/errno.h"
 #include "public/event_channel.h"
+#include "public/domctl.h"
 #include "public/grant_table.h"
 #include "public/memory.h"
 #include "public/sched.h"
+#include "public/sysctl.h"
 #include "public/vcpu.h"
 #include "public/version.h"
 #include "public/xen.h"

@@ -21,6 +21,7 @@
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
+#include <public/domctl.h>
 #include <flaxen/lib.h>
 #include <flaxen/string.h>
 
@@ -210,6 +211,26 @@ int arch_domain_init(struct domain *d)
         vtimer_vcpu_init(d->vcpus[i]);
     }
     return 0;
+}
+
+void arch_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *ctx)
+{
+    const struct cpu_regs *r = &v->arch.regs;
+    const struct vcpu_sysregs *s = &v->arch.sys;
+
+    for (unsigned i = 0; i < 31; i++)
+        ctx->user_regs.x[i] = r->x[i];
+    ctx->user_regs.pc64 = r->elr;
+    ctx->user_regs.cpsr = r->spsr;
+    ctx->user_regs.sp_el0 = r->sp;
+    ctx->user_regs.spsr_el1 = s->spsr_el1;
+    ctx->user_regs.sp_el1 = s->sp_el1;
+    ctx->user_regs.elr_el1 = s->elr_el1;
+    ctx->sctlr = s->sctlr_el1;
+    ctx->ttbcr = s->tcr_el1;
+    ctx->ttbr0 = s->ttbr0_el1;
+    ctx->ttbr1 = s->ttbr1_el1;
+    ctx->flags = v->state != VCPU_OFFLINE ? VGCF_online : 0;
 }
 
 void arch_vcpu_raise_irq(struct vcpu *v, unsigned intid)

@@ -112,6 +112,10 @@ void arch_vcpu_save(struct vcpu *v);
  */
 void arch_vcpu_raise_irq(struct vcpu *v, unsigned intid);
 
+/* The registers of v, which is on no CPU (domctl getvcpucontext; public/domctl.h). */
+struct vcpu_guest_context;
+void arch_vcpu_get_context(const struct vcpu *v, struct vcpu_guest_context *ctx);
+
 /* Whether v has an interrupt that ends a wait for interrupt. */
 bool arch_vcpu_has_pending_irq(struct vcpu *v);
 

@@ -47,6 +47,7 @@ struct vcpu {
     struct vcpu *run_next;     /* run queue link */
     uint64_t wake_deadline_ns; /* blocked: wake up at this time as well (0 = no deadline) */
     bool wake_pending;         /* an event arrived while running: do not block */
+    bool queued;               /* on the run queue */
     uint64_t slice_end_ns;     /* running: when its time slice ends */
     uint64_t run_count;        /* times it was put on a CPU (benchmarks, tests) */
     /* VCPUOP_register_vcpu_info: where its vcpu_info is (a page of its domain's RAM). */
@@ -109,6 +110,9 @@ struct domain {
     uint32_t virq_port[24];   /* global VIRQs (bound on vCPU 0): port, 0 = none */
 
     struct grant_table *grant; /* grant_table.c */
+
+    unsigned pause_count; /* domctl pausedomain nesting; under the scheduler lock */
+    uint64_t max_pages;   /* domctl max_mem; 0 = the RAM it was built with */
 
     struct arch_domain arch;
 };
@@ -179,6 +183,9 @@ struct domain *domain_by_id(domid_t id);
  * with one domain_put before the hypercall returns.
  */
 struct domain *domain_get(domid_t id, struct domain *self);
+
+/* A reference on the domain with the lowest id >= `from` that is not dead, or NULL. */
+struct domain *domain_get_next(domid_t from);
 
 /* Drops a reference taken by domain_get. */
 void domain_put(struct domain *d);

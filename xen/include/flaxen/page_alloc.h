@@ -87,4 +87,7 @@ int free_pages(paddr_t addr, unsigned order);
 /* Free pages of the hypervisor-wide allocator. */
 uint64_t page_alloc_free_count_global(void);
 
+/* Pages the hypervisor-wide allocator manages (free or not). */
+uint64_t page_alloc_total_count_global(void);
+
 #endif

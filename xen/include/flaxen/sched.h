@@ -60,6 +60,16 @@ struct domain;
 void sched_domain_forget(struct domain *d);
 
 /*
+ * Pauses d (nesting): none of its vCPUs is chosen to run until as many
+ * sched_domain_unpause calls; returns once none of them is on a CPU. The
+ * caller must not be a vCPU of d.
+ */
+void sched_domain_pause(struct domain *d);
+
+/* Undoes one sched_domain_pause. 0, or -EINVAL when d is not paused. */
+int sched_domain_unpause(struct domain *d);
+
+/*
  * Called on every guest exit, with the trap handled: returns if v should
  * continue; otherwise saves v and switches (does not return).
  */

@@ -1,0 +1,170 @@
+/*
+ * domctl and sysctl between domains (issue 4, scenarios 2 and 5; policy
+ * tests/policy/policies/domctl.conf, scenario hyp-domctl.scenario).
+ *
+ * role=ctl (domain 1): reads domain 2's information, pauses it (nested), reads its vCPU
+ *   context and vCPU state while paused, unpauses it, raises its memory limit, reads host
+ *   facts, the hypervisor console and the domain list, and finally destroys it.
+ * role=victim (domain 2): counts in a loop until it is destroyed.
+ * role=attacker (domain 3): tries the same on domain 2 and on the console: -EACCES and one
+ *   AVC line each, and domain 2 keeps running.
+ */
+#include "guest.h"
+
+static struct xen_domctl dc;
+static struct xen_sysctl sc;
+static uint8_t buffer[8192] __attribute__((aligned(4096)));
+
+static bool role_is(const char *role)
+{
+    const char *value;
+    size_t length;
+    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
+           !memcmp(value, role, length);
+}
+
+static long domctl(uint32_t cmd, domid_t dom)
+{
+    dc.cmd = cmd;
+    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc.domain = dom;
+    return hypercall1(XEN_HC_domctl, (unsigned long)&dc);
+}
+
+static long sysctl(uint32_t cmd)
+{
+    sc.cmd = cmd;
+    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    return hypercall1(XEN_HC_sysctl, (unsigned long)&sc);
+}
+
+static void role_ctl(void)
+{
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    struct xen_domctl_getdomaininfo *info = &dc.u.getdomaininfo;
+    CHECK_EQ(info->domain, 2);
+    CHECK_EQ(info->tot_pages, 8192);
+    CHECK_EQ(info->nr_online_vcpus, 1);
+    CHECK_EQ(info->max_vcpu_id, 0);
+    CHECK(info->ssidref != 0);
+    CHECK(!(info->flags & (XEN_DOMINF_paused | XEN_DOMINF_dying | XEN_DOMINF_shutdown)));
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 0x7777), -XEN_ESRCH);
+    dc.interface_version = 0x14;
+    CHECK_EQ(hypercall1(XEN_HC_domctl, (unsigned long)&dc), -XEN_EACCES); /* other version */
+    CHECK_EQ(domctl(1234, 2), -XEN_ENOSYS);
+    CHECK_EQ(domctl(XEN_DOMCTL_pausedomain, DOMID_SELF), -XEN_EINVAL);
+
+    /* Paused twice, it stays paused until unpaused twice. */
+    CHECK_EQ(domctl(XEN_DOMCTL_pausedomain, 2), 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_pausedomain, 2), 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    CHECK(dc.u.getdomaininfo.flags & XEN_DOMINF_paused);
+    CHECK(!(dc.u.getdomaininfo.flags & XEN_DOMINF_running));
+    static struct vcpu_guest_context ctx;
+    memset(&dc, 0, sizeof(dc));
+    dc.u.vcpucontext.vcpu = 0;
+    dc.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctx;
+    CHECK_EQ(domctl(XEN_DOMCTL_getvcpucontext, 2), 0);
+    CHECK_MSG(ctx.user_regs.pc64 >= 0x40000000 && ctx.user_regs.pc64 < 0x42000000,
+              "domain 2's pc %llx is not in its RAM", (unsigned long long)ctx.user_regs.pc64);
+    CHECK(ctx.flags & VGCF_online);
+    dc.u.vcpucontext.vcpu = 5;
+    CHECK_EQ(domctl(XEN_DOMCTL_getvcpucontext, 2), -XEN_ENOENT);
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_getvcpuinfo, 2), 0);
+    CHECK_EQ(dc.u.getvcpuinfo.online, 1);
+    CHECK_EQ(dc.u.getvcpuinfo.running, 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, 2), 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    CHECK(dc.u.getdomaininfo.flags & XEN_DOMINF_paused);
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, 2), 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, 2), -XEN_EINVAL);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    CHECK(!(dc.u.getdomaininfo.flags & XEN_DOMINF_paused));
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_getvcpucontext, 2), -XEN_EBUSY); /* only while paused */
+
+    /* A memory limit, never below what it has. */
+    memset(&dc, 0, sizeof(dc));
+    dc.u.max_mem.max_memkb = 65536;
+    CHECK_EQ(domctl(XEN_DOMCTL_max_mem, 2), 0);
+    dc.u.max_mem.max_memkb = 1024;
+    CHECK_EQ(domctl(XEN_DOMCTL_max_mem, 2), -XEN_EINVAL);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    CHECK_EQ(dc.u.getdomaininfo.max_pages, 16384);
+
+    /* Host facts, the console, the domain list. */
+    memset(&sc, 0, sizeof(sc));
+    CHECK_EQ(sysctl(XEN_SYSCTL_physinfo), 0);
+    CHECK_EQ(sc.u.physinfo.nr_cpus, 2);
+    CHECK(sc.u.physinfo.total_pages > sc.u.physinfo.free_pages);
+    CHECK(sc.u.physinfo.free_pages > 0);
+    memset(&sc, 0, sizeof(sc));
+    sc.u.readconsole.buffer = (uint64_t)(uintptr_t)buffer;
+    sc.u.readconsole.count = sizeof(buffer) - 1;
+    CHECK_EQ(sysctl(XEN_SYSCTL_readconsole), 0);
+    CHECK(sc.u.readconsole.count > 100);
+    buffer[sc.u.readconsole.count] = 0;
+    bool found = false;
+    for (uint32_t i = 0; i + 6 < sc.u.readconsole.count && !found; i++)
+        found = !memcmp(buffer + i, "Flask:", 6);
+    CHECK_MSG(found, "the console ring has no Flask: line");
+    memset(&sc, 0, sizeof(sc));
+    sc.u.getdomaininfolist.first_domain = 0;
+    sc.u.getdomaininfolist.max_domains = 8;
+    sc.u.getdomaininfolist.buffer = (uint64_t)(uintptr_t)buffer;
+    CHECK_EQ(sysctl(XEN_SYSCTL_getdomaininfolist), 0);
+    CHECK_MSG(sc.u.getdomaininfolist.num_domains >= 2, "%u domains listed",
+              sc.u.getdomaininfolist.num_domains);
+    CHECK_EQ(((struct xen_domctl_getdomaininfo *)buffer)[0].domain, 1);
+    CHECK_EQ(((struct xen_domctl_getdomaininfo *)buffer)[1].domain, 2);
+
+    /* Let domain 3 try its attacks first, then destroy domain 2 and wait until it is gone. */
+    timer_delay_us(1500000);
+    CHECK_EQ(domctl(XEN_DOMCTL_destroydomain, 2), 0);
+    uint64_t end = timer_count() + timer_ticks_from_us(20000000);
+    while (domctl(XEN_DOMCTL_getdomaininfo, 2) == 0 && timer_count() < end)
+        sched_yield();
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), -XEN_ESRCH);
+    printf("[guest] domctl: domain 2 paused, inspected, resumed and destroyed\n");
+}
+
+static void role_victim(void)
+{
+    printf("[guest] domctl: victim running\n");
+    for (volatile uint64_t n = 0;; n++)
+        if (n % 4096 == 0)
+            sched_yield();
+}
+
+static void role_attacker(void)
+{
+    static struct vcpu_guest_context ctx;
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), -XEN_EACCES);
+    CHECK_EQ(dc.u.getdomaininfo.tot_pages, 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_pausedomain, 2), -XEN_EACCES);
+    CHECK_EQ(domctl(XEN_DOMCTL_destroydomain, 2), -XEN_EACCES);
+    memset(&dc, 0, sizeof(dc));
+    memset(&ctx, 0x5a, sizeof(ctx));
+    dc.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctx;
+    CHECK_EQ(domctl(XEN_DOMCTL_getvcpucontext, 2), -XEN_EACCES);
+    CHECK_EQ(ctx.user_regs.pc64, 0x5a5a5a5a5a5a5a5aull);
+    memset(&sc, 0, sizeof(sc));
+    sc.u.readconsole.buffer = (uint64_t)(uintptr_t)buffer;
+    sc.u.readconsole.count = 64;
+    CHECK_EQ(sysctl(XEN_SYSCTL_readconsole), -XEN_EACCES);
+}
+
+GUEST_TEST_XEN(domain_control)
+{
+    if (role_is("ctl"))
+        role_ctl();
+    else if (role_is("victim"))
+        role_victim();
+    else if (role_is("attacker"))
+        role_attacker();
+    else
+        CHECK_MSG(false, "role=ctl, victim or attacker");
+}

@@ -1,0 +1,364 @@
+/*
+ * domctl and sysctl (public/domctl.h, public/sysctl.h; interface 0x15):
+ * what a control domain does to other domains and asks of the hypervisor.
+ *
+ * Each command copies the structure in, checks the interface version, the
+ * target domain and every value, calls its one XSM hook, acts, and copies
+ * the structure back. A domain may not pause, unpause or destroy itself
+ * through domctl (-EINVAL, as Xen).
+ *
+ * Commands of Xen's set that are not here (createdomain, setvcpucontext:
+ * building domains at run time arrives with the toolstack) return -ENOSYS.
+ */
+#include <flaxen/arch.h>
+#include <flaxen/console.h>
+#include <flaxen/domain.h>
+#include <flaxen/domctl.h>
+#include <flaxen/page_alloc.h>
+#include <flaxen/sched.h>
+#include <flaxen/smp.h>
+#include <flaxen/string.h>
+#include <public/domctl.h>
+#include <public/sched.h>
+#include <public/sysctl.h>
+#include <xsm/xsm.h>
+#include <xsm/xsm_hooks.h>
+
+/* ---------------------------------------------------------------- domain facts */
+
+static uint64_t domain_pages(const struct domain *d)
+{
+    uint64_t pages = 0;
+
+    for (unsigned i = 0; i < d->nr_extents; i++)
+        pages += 1ull << d->extents[i].order;
+    return pages;
+}
+
+/* getdomaininfo's answer for d (read without locks: a snapshot). */
+static void fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
+{
+    enum domain_state state = __atomic_load_n(&d->state, __ATOMIC_ACQUIRE);
+    unsigned online = 0, running = 0, blocked = 0;
+
+    memset(info, 0, sizeof(*info));
+    for (unsigned i = 0; i < d->nr_vcpus; i++) {
+        enum vcpu_state vs = __atomic_load_n(&d->vcpus[i]->state, __ATOMIC_ACQUIRE);
+
+        online += vs != VCPU_OFFLINE;
+        running += vs == VCPU_RUNNING;
+        blocked += vs == VCPU_BLOCKED;
+    }
+    info->domain = d->id;
+    info->flags = XEN_DOMINF_hvm_guest | XEN_DOMINF_hap;
+    if (state == DOMAIN_DEAD)
+        info->flags |= XEN_DOMINF_dying;
+    if (state == DOMAIN_SHUTDOWN)
+        info->flags |= XEN_DOMINF_shutdown |
+                       ((d->shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift);
+    if (__atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE) || state == DOMAIN_BUILDING)
+        info->flags |= XEN_DOMINF_paused;
+    if (running)
+        info->flags |= XEN_DOMINF_running;
+    if (online && blocked == online)
+        info->flags |= XEN_DOMINF_blocked;
+    info->tot_pages = domain_pages(d);
+    info->max_pages = d->max_pages ? d->max_pages : info->tot_pages;
+    info->shared_info_frame = d->shared_info_gfn;
+    info->nr_online_vcpus = online;
+    info->max_vcpu_id = d->nr_vcpus - 1;
+    info->ssidref = d->sid;
+    info->gpaddr_bits = 39;
+    info->arch_config.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
+}
+
+/* ---------------------------------------------------------------- domctl commands */
+
+static long dom_getdomaininfo(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    long rc = xsm_hook(XSM_HOOK_DOMCTL_GETDOMAININFO, v->domain, d);
+
+    if (!rc)
+        fill_info(d, &op->u.getdomaininfo);
+    return rc;
+}
+
+static long dom_pause(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    long rc;
+
+    (void)op;
+    if (d == v->domain)
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_DOMCTL_PAUSEDOMAIN, v->domain, d);
+    if (!rc)
+        sched_domain_pause(d);
+    return rc;
+}
+
+static long dom_unpause(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    long rc;
+
+    (void)op;
+    if (d == v->domain)
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_DOMCTL_UNPAUSEDOMAIN, v->domain, d);
+    return rc ? rc : sched_domain_unpause(d);
+}
+
+/* The domain is stopped as if it shut itself down, then freed by the scheduler's claim path. */
+static long dom_destroy(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    long rc;
+
+    (void)op;
+    if (d == v->domain)
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_DOMCTL_DESTROYDOMAIN, v->domain, d);
+    if (!rc) {
+        printk("domain %u (%s): destruction requested by domain %u\n", d->id, d->name,
+               v->domain->id);
+        domain_shutdown(d, SHUTDOWN_poweroff);
+        while (__atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE))
+            sched_domain_unpause(d); /* a paused domain still goes */
+    }
+    return rc;
+}
+
+static long dom_max_mem(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    uint64_t kb = op->u.max_mem.max_memkb;
+    long rc;
+
+    if (kb > (1ull << 40) || (kb << 10) >> PAGE_SHIFT < domain_pages(d))
+        return -EINVAL; /* no shrinking below what it has (no ballooning yet) */
+    rc = xsm_hook(XSM_HOOK_DOMCTL_MAX_MEM, v->domain, d);
+    if (!rc)
+        d->max_pages = (kb << 10) >> PAGE_SHIFT;
+    return rc;
+}
+
+static long dom_max_vcpus(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    long rc;
+
+    if (op->u.max_vcpus.max != d->nr_vcpus)
+        return -EINVAL; /* vCPUs are fixed when the domain is created */
+    rc = xsm_hook(XSM_HOOK_DOMCTL_MAX_VCPUS, v->domain, d);
+    return rc;
+}
+
+static long dom_getvcpuinfo(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_getvcpuinfo *info = &op->u.getvcpuinfo;
+    struct vcpu *t;
+    long rc;
+
+    if (info->vcpu >= d->nr_vcpus)
+        return -ENOENT;
+    rc = xsm_hook(XSM_HOOK_DOMCTL_GETVCPUINFO, v->domain, d);
+    if (rc)
+        return rc;
+    t = d->vcpus[info->vcpu];
+    info->online = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) != VCPU_OFFLINE;
+    info->blocked = __atomic_load_n(&t->state, __ATOMIC_ACQUIRE) == VCPU_BLOCKED;
+    info->running = __atomic_load_n(&t->pcpu, __ATOMIC_ACQUIRE) >= 0;
+    info->cpu = info->running ? (uint32_t)t->pcpu : 0;
+    info->cpu_time = 0; /* not accounted */
+    return 0;
+}
+
+/* Only of a paused domain (its vCPUs are off the CPUs and stay off), as Xen. */
+static long dom_getvcpucontext(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    struct vcpu_guest_context ctx;
+    long rc;
+
+    if (op->u.vcpucontext.vcpu >= d->nr_vcpus)
+        return -ENOENT;
+    if (d == v->domain)
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_DOMCTL_GETVCPUCONTEXT, v->domain, d);
+    if (rc)
+        return rc;
+    if (!__atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE))
+        return -EBUSY;
+    memset(&ctx, 0, sizeof(ctx));
+    arch_vcpu_get_context(d->vcpus[op->u.vcpucontext.vcpu], &ctx);
+    return copy_to_guest(v, op->u.vcpucontext.ctxt, &ctx, sizeof(ctx)) ? -EFAULT : 0;
+}
+
+static long dom_set_target(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    struct domain *t = domain_get(op->u.set_target.target, v->domain);
+    long rc;
+
+    if (!t)
+        return -ESRCH;
+    if (t == d) {
+        domain_put(t);
+        return -EINVAL;
+    }
+    /* make_priv_for on d, and (flask_hook_extra) set_as_target on t's SID. */
+    rc = xsm_hook_obj2(XSM_HOOK_DOMCTL_SET_TARGET, v->domain, d, 0, t->sid);
+    if (!rc)
+        d->target_sid = t->sid;
+    domain_put(t);
+    return rc;
+}
+
+void do_domctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
+{
+    static long (*const cmds[])(struct vcpu *, struct domain *, struct xen_domctl *) = {
+        [XEN_DOMCTL_destroydomain] = dom_destroy,
+        [XEN_DOMCTL_pausedomain] = dom_pause,
+        [XEN_DOMCTL_unpausedomain] = dom_unpause,
+        [XEN_DOMCTL_getdomaininfo] = dom_getdomaininfo,
+        [XEN_DOMCTL_max_mem] = dom_max_mem,
+        [XEN_DOMCTL_getvcpucontext] = dom_getvcpucontext,
+        [XEN_DOMCTL_getvcpuinfo] = dom_getvcpuinfo,
+        [XEN_DOMCTL_max_vcpus] = dom_max_vcpus,
+        [XEN_DOMCTL_set_target] = dom_set_target,
+    };
+    struct xen_domctl op;
+    struct domain *d;
+
+    if (copy_from_guest(v, &op, args[0], sizeof(op))) {
+        result->value = -EFAULT;
+        return;
+    }
+    if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION) {
+        result->value = -EACCES; /* Xen's answer to a toolstack of another version */
+        return;
+    }
+    if (op.cmd >= ARRAY_SIZE(cmds) || !cmds[op.cmd]) {
+        result->value = -ENOSYS;
+        return;
+    }
+    d = domain_get(op.domain, v->domain);
+    if (!d) {
+        result->value = -ESRCH;
+        return;
+    }
+    result->value = cmds[op.cmd](v, d, &op);
+    domain_put(d);
+    if (!result->value && copy_to_guest(v, args[0], &op, sizeof(op)))
+        result->value = -EFAULT;
+}
+
+/* ---------------------------------------------------------------- sysctl */
+
+/* Where the last clearing read ended: older bytes are no longer shown. */
+static uint64_t console_cleared_at;
+
+/* The ring from the oldest byte kept (or from `index`), in chunks; clear empties it. */
+static long sys_readconsole(struct vcpu *v, struct xen_sysctl *op)
+{
+    struct xen_sysctl_readconsole *rc = &op->u.readconsole;
+    uint64_t total = console_total_bytes(),
+             kept = total < CONSOLE_RING_SIZE ? total : CONSOLE_RING_SIZE;
+    uint64_t oldest = total - kept, from = oldest, done = 0;
+    char chunk[256];
+    /* readconsole, and (flask_hook_extra) clearconsole when it clears. */
+    long err = xsm_hook_obj2(XSM_HOOK_SYSCTL_READCONSOLE, v->domain, NULL, 0, rc->clear);
+
+    if (err)
+        return err;
+    if (oldest < console_cleared_at)
+        oldest = console_cleared_at < total ? console_cleared_at : total;
+    from = oldest;
+    if (rc->incremental && rc->index > oldest)
+        from = rc->index < total ? rc->index : total;
+    while (done < rc->count && from + done < total) {
+        size_t want = rc->count - done < sizeof(chunk) ? rc->count - done : sizeof(chunk);
+        size_t got = console_ring_read(chunk, want, from + done - oldest);
+
+        if (!got)
+            break;
+        if (copy_to_guest(v, rc->buffer + done, chunk, got))
+            return -EFAULT;
+        done += got;
+    }
+    rc->count = (uint32_t)done;
+    rc->index = (uint32_t)(from + done);
+    if (rc->clear)
+        console_cleared_at = from + done;
+    return 0;
+}
+
+static long sys_physinfo(struct vcpu *v, struct xen_sysctl *op)
+{
+    struct xen_sysctl_physinfo *p = &op->u.physinfo;
+    long rc = xsm_hook(XSM_HOOK_SYSCTL_PHYSINFO, v->domain, NULL);
+
+    if (rc)
+        return rc;
+    memset(p, 0, sizeof(*p));
+    p->threads_per_core = 1;
+    p->nr_cpus = smp_online_count();
+    p->cores_per_socket = p->nr_cpus;
+    p->max_cpu_id = NR_CPUS - 1;
+    p->nr_nodes = 1;
+    p->capabilities = XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap;
+    p->total_pages = page_alloc_total_count_global();
+    p->free_pages = page_alloc_free_count_global();
+    return 0;
+}
+
+/* Domains from first_domain on, each one the caller may see (Xen skips the others). */
+static long sys_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op)
+{
+    struct xen_sysctl_getdomaininfolist *l = &op->u.getdomaininfolist;
+    struct xen_domctl_getdomaininfo info;
+    uint32_t n = 0;
+
+    for (uint32_t id = l->first_domain; n < l->max_domains; id++) {
+        struct domain *d = domain_get_next((domid_t)id);
+
+        if (!d)
+            break;
+        id = d->id;
+        if (!xsm_hook(XSM_HOOK_SYSCTL_GETDOMAININFOLIST, v->domain, d)) {
+            fill_info(d, &info);
+            if (copy_to_guest(v, l->buffer + n * sizeof(info), &info, sizeof(info))) {
+                domain_put(d);
+                return -EFAULT;
+            }
+            n++;
+        }
+        domain_put(d);
+    }
+    l->num_domains = n;
+    return 0;
+}
+
+void do_sysctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
+{
+    struct xen_sysctl op;
+
+    if (copy_from_guest(v, &op, args[0], sizeof(op))) {
+        result->value = -EFAULT;
+        return;
+    }
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION) {
+        result->value = -EACCES;
+        return;
+    }
+    switch (op.cmd) {
+    case XEN_SYSCTL_readconsole:
+        result->value = sys_readconsole(v, &op);
+        break;
+    case XEN_SYSCTL_physinfo:
+        result->value = sys_physinfo(v, &op);
+        break;
+    case XEN_SYSCTL_getdomaininfolist:
+        result->value = sys_getdomaininfolist(v, &op);
+        break;
+    default:
+        result->value = -ENOSYS;
+        return;
+    }
+    if (!result->value && copy_to_guest(v, args[0], &op, sizeof(op)))
+        result->value = -EFAULT;
+}

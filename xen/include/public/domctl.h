@@ -1,0 +1,143 @@
+/*
+ * Flaxen's guest ABI: domctl, the control domain's interface to other
+ * domains (Xen 4.17's public/domctl.h numbers and layouts, interface version
+ * 0x15; only the commands Flaxen implements; Flaxen's own text).
+ */
+#ifndef FLAXEN_PUBLIC_DOMCTL_H
+#define FLAXEN_PUBLIC_DOMCTL_H
+
+#include <stddef.h>
+
+#include "xen.h"
+
+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
+
+#define XEN_DOMCTL_createdomain 1
+#define XEN_DOMCTL_destroydomain 2
+#define XEN_DOMCTL_pausedomain 3
+#define XEN_DOMCTL_unpausedomain 4
+#define XEN_DOMCTL_getdomaininfo 5
+#define XEN_DOMCTL_max_mem 11
+#define XEN_DOMCTL_setvcpucontext 12
+#define XEN_DOMCTL_getvcpucontext 13
+#define XEN_DOMCTL_getvcpuinfo 14
+#define XEN_DOMCTL_max_vcpus 15
+#define XEN_DOMCTL_set_target 46
+
+#define XEN_DOMINF_dying (1u << 0)
+#define XEN_DOMINF_hvm_guest (1u << 1)
+#define XEN_DOMINF_shutdown (1u << 2)
+#define XEN_DOMINF_paused (1u << 3)
+#define XEN_DOMINF_blocked (1u << 4)
+#define XEN_DOMINF_running (1u << 5)
+#define XEN_DOMINF_debugged (1u << 6)
+#define XEN_DOMINF_xs_domain (1u << 7)
+#define XEN_DOMINF_hap (1u << 8)
+#define XEN_DOMINF_shutdownmask 255
+#define XEN_DOMINF_shutdownshift 16
+
+#define XEN_DOMCTL_CONFIG_GIC_V3 2
+
+struct xen_arch_domainconfig {
+    uint8_t gic_version;
+    uint16_t tee_type;
+    uint32_t nr_spis;
+    uint32_t clock_frequency;
+};
+
+struct xen_domctl_getdomaininfo {
+    domid_t domain;
+    uint16_t pad1;
+    uint32_t flags; /* XEN_DOMINF_* */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+    uint64_t outstanding_pages;
+    uint64_t shr_pages;
+    uint64_t paged_pages;
+    uint64_t shared_info_frame;
+    uint64_t cpu_time;
+    uint32_t nr_online_vcpus;
+    uint32_t max_vcpu_id;
+    uint32_t ssidref;
+    uint8_t handle[16];
+    uint32_t cpupool;
+    uint8_t gpaddr_bits;
+    uint8_t pad2[7];
+    struct xen_arch_domainconfig arch_config;
+};
+
+struct xen_domctl_max_mem {
+    uint64_t max_memkb;
+};
+
+struct xen_domctl_vcpucontext {
+    uint32_t vcpu;
+    xen_guest_handle_t ctxt; /* struct vcpu_guest_context */
+};
+
+struct xen_domctl_getvcpuinfo {
+    uint32_t vcpu;
+    uint8_t online;
+    uint8_t blocked;
+    uint8_t running;
+    uint64_t cpu_time;
+    uint32_t cpu;
+};
+
+struct xen_domctl_max_vcpus {
+    uint32_t max;
+};
+
+struct xen_domctl_set_target {
+    domid_t target;
+};
+
+/* Arm's vCPU context (arch-arm.h), AArch64 view of the registers. */
+struct vcpu_guest_core_regs {
+    uint64_t x[31];
+    uint64_t pc64;
+    uint64_t cpsr;
+    uint64_t spsr_el1;
+    uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt;
+    uint64_t sp_el0;
+    uint64_t sp_el1, elr_el1;
+};
+
+#define VGCF_online (1u << 0)
+
+struct vcpu_guest_context {
+    uint32_t flags;
+    struct vcpu_guest_core_regs user_regs;
+    uint64_t sctlr;
+    uint64_t ttbcr, ttbr0, ttbr1;
+};
+
+struct xen_domctl {
+    uint32_t cmd;
+    uint32_t interface_version;
+    domid_t domain;
+    uint16_t _pad[3];
+    union {
+        struct xen_domctl_getdomaininfo getdomaininfo;
+        struct xen_domctl_max_mem max_mem;
+        struct xen_domctl_vcpucontext vcpucontext;
+        struct xen_domctl_getvcpuinfo getvcpuinfo;
+        struct xen_domctl_max_vcpus max_vcpus;
+        struct xen_domctl_set_target set_target;
+        uint8_t pad[128];
+    } u;
+};
+
+_Static_assert(sizeof(struct xen_arch_domainconfig) == 12, "xen_arch_domainconfig");
+_Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 120, "getdomaininfo");
+_Static_assert(offsetof(struct xen_domctl_getdomaininfo, nr_online_vcpus) == 64, "nr_online");
+_Static_assert(offsetof(struct xen_domctl_getdomaininfo, ssidref) == 72, "ssidref");
+_Static_assert(offsetof(struct xen_domctl_getdomaininfo, arch_config) == 104, "arch_config");
+_Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo");
+_Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext");
+_Static_assert(sizeof(struct vcpu_guest_core_regs) == 312, "vcpu_guest_core_regs");
+_Static_assert(sizeof(struct vcpu_guest_context) == 352, "vcpu_guest_context");
+_Static_assert(offsetof(struct xen_domctl, u) == 16, "xen_domctl.u");
+_Static_assert(sizeof(struct xen_domctl) == 144, "xen_domctl");
+
+#endif
