@@ -53,6 +53,9 @@ $(GUEST_OUT)/obj/guests/%.c.o: $(GUEST_SRC)/guests/%.c
 # hook, so a sub-op added without its case breaks this build.
 $(GUEST_OUT)/obj/guests/coverage.c.o: GUEST_CFLAGS += -I. -I$(BUILD)/include
 $(GUEST_OUT)/obj/guests/coverage.c.o: $(FLASK_GEN_HEADERS)
+# flaskop asks the security server questions in the policy's class and permission numbers.
+$(GUEST_OUT)/obj/guests/flaskop.c.o: GUEST_CFLAGS += -I$(BUILD)/include
+$(GUEST_OUT)/obj/guests/flaskop.c.o: $(FLASK_GEN_HEADERS)
 
 # Link, then refuse an image whose dynamic relocations start.S would not apply.
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_SRC)/lib/guest.ld

@@ -121,6 +121,13 @@ int xsm_has_perm(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t request
  */
 void xsm_set_audit_burst(uint32_t lines);
 
+/*
+ * Pages the security server and the AVC hold (a heap of their own). They
+ * grow as labels are looked up and policies reloaded and belong to no
+ * domain: the leak check at the last domain's end counts them apart.
+ */
+uint64_t xsm_memory_pages(void);
+
 /* The mode xsm_boot_init started (enforcing before it ran). */
 enum xsm_mode xsm_mode(void);
 
@@ -173,5 +180,13 @@ int xsm_transition_sid(uint32_t ssid, uint32_t tsid, uint16_t tclass, uint32_t *
  * -EINVAL when the security server cannot compute it.
  */
 int xsm_domain_self_sid(uint32_t sid, uint32_t *self_sid);
+
+/*
+ * xsm_op, hypercall 27: Xen's FLASK operations (xsm/flask/flask_op.c);
+ * args[0] is the guest virtual address of a struct xen_flask_op.
+ */
+struct vcpu;
+struct hypercall_result;
+void do_xsm_op(struct vcpu *v, const uint64_t args[5], struct hypercall_result *result);
 
 #endif

@@ -141,7 +141,47 @@ enum xsm_target {
     X(SYSCTL_PHYSINFO, "sysctl", "XEN_SYSCTL_physinfo", XSM_RULE_PRIV, SECCLASS_XEN,               \
       XEN__PHYSINFO, XSM_TSID_XEN)                                                                 \
     X(SYSCTL_GETDOMAININFOLIST, "sysctl", "XEN_SYSCTL_getdomaininfolist", XSM_RULE_PRIV,           \
-      SECCLASS_DOMAIN, DOMAIN__GETDOMAININFO, XSM_TSID_TARGET)
+      SECCLASS_DOMAIN, DOMAIN__GETDOMAININFO, XSM_TSID_TARGET)                                     \
+    X(FLASK_LOAD, "xsm_op", "FLASK_LOAD", XSM_RULE_PRIV, SECCLASS_SECURITY, SECURITY__LOAD_POLICY, \
+      XSM_TSID_SECURITY)                                                                           \
+    X(FLASK_GETENFORCE, "xsm_op", "FLASK_GETENFORCE", XSM_RULE_PRIV, SECCLASS_SECURITY,            \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_SETENFORCE, "xsm_op", "FLASK_SETENFORCE", XSM_RULE_PRIV, SECCLASS_SECURITY,            \
+      SECURITY__SETENFORCE, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_CONTEXT_TO_SID, "xsm_op", "FLASK_CONTEXT_TO_SID", XSM_RULE_PRIV, SECCLASS_SECURITY,    \
+      SECURITY__CHECK_CONTEXT, XSM_TSID_SECURITY)                                                  \
+    X(FLASK_SID_TO_CONTEXT, "xsm_op", "FLASK_SID_TO_CONTEXT", XSM_RULE_PRIV, SECCLASS_SECURITY,    \
+      SECURITY__CHECK_CONTEXT, XSM_TSID_SECURITY)                                                  \
+    X(FLASK_ACCESS, "xsm_op", "FLASK_ACCESS", XSM_RULE_PRIV, SECCLASS_SECURITY,                    \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_CREATE, "xsm_op", "FLASK_CREATE", XSM_RULE_PRIV, SECCLASS_SECURITY,                    \
+      SECURITY__COMPUTE_CREATE, XSM_TSID_SECURITY)                                                 \
+    X(FLASK_RELABEL, "xsm_op", "FLASK_RELABEL", XSM_RULE_PRIV, SECCLASS_SECURITY,                  \
+      SECURITY__COMPUTE_RELABEL, XSM_TSID_SECURITY)                                                \
+    X(FLASK_MEMBER, "xsm_op", "FLASK_MEMBER", XSM_RULE_PRIV, SECCLASS_SECURITY,                    \
+      SECURITY__COMPUTE_MEMBER, XSM_TSID_SECURITY)                                                 \
+    X(FLASK_POLICYVERS, "xsm_op", "FLASK_POLICYVERS", XSM_RULE_PRIV, SECCLASS_SECURITY,            \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_GETBOOL, "xsm_op", "FLASK_GETBOOL", XSM_RULE_PRIV, SECCLASS_SECURITY,                  \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_SETBOOL, "xsm_op", "FLASK_SETBOOL", XSM_RULE_PRIV, SECCLASS_SECURITY,                  \
+      SECURITY__SETBOOL, XSM_TSID_SECURITY)                                                        \
+    X(FLASK_COMMITBOOLS, "xsm_op", "FLASK_COMMITBOOLS", XSM_RULE_PRIV, SECCLASS_SECURITY,          \
+      SECURITY__SETBOOL, XSM_TSID_SECURITY)                                                        \
+    X(FLASK_MLS, "xsm_op", "FLASK_MLS", XSM_RULE_PRIV, SECCLASS_SECURITY, SECURITY__COMPUTE_AV,    \
+      XSM_TSID_SECURITY)                                                                           \
+    X(FLASK_GETAVC_THRESHOLD, "xsm_op", "FLASK_GETAVC_THRESHOLD", XSM_RULE_PRIV,                   \
+      SECCLASS_SECURITY, SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                  \
+    X(FLASK_SETAVC_THRESHOLD, "xsm_op", "FLASK_SETAVC_THRESHOLD", XSM_RULE_PRIV,                   \
+      SECCLASS_SECURITY, SECURITY__SETSECPARAM, XSM_TSID_SECURITY)                                 \
+    X(FLASK_AVC_HASHSTATS, "xsm_op", "FLASK_AVC_HASHSTATS", XSM_RULE_PRIV, SECCLASS_SECURITY,      \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_AVC_CACHESTATS, "xsm_op", "FLASK_AVC_CACHESTATS", XSM_RULE_PRIV, SECCLASS_SECURITY,    \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_GET_PEER_SID, "xsm_op", "FLASK_GET_PEER_SID", XSM_RULE_PRIV, SECCLASS_SECURITY,        \
+      SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_RELABEL_DOMAIN, "xsm_op", "FLASK_RELABEL_DOMAIN", XSM_RULE_PRIV, SECCLASS_DOMAIN2,     \
+      DOMAIN2__RELABELTO, XSM_TSID_OBJECT)
 
 enum xsm_hook_id {
 #define XSM_HOOK_ENUM(id, hcall, subop, rule, sclass, perm, tsid) XSM_HOOK_##id,

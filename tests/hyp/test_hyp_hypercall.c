@@ -136,6 +136,13 @@ void do_sysctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
     result->value = -ENOSYS;
 }
 
+void do_xsm_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
 void do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                   struct hypercall_result *result)
 {

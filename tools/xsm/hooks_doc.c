@@ -80,26 +80,31 @@ int main(void)
                h->sclass ? perm : "", h->sclass ? "`" : "", target_name(h->tsid),
                rule_name(h->rule));
     }
-    printf("\n%u hooks, %u of them with no FLASK permission. Those are operations a domain "
-           "does only\nto itself and that Xen 4.17's FLASK never checks either (giving up its "
-           "time slice,\nblocking, shutting itself down, reading the version number, the "
-           "platform parameters\nand the feature bits, binding a virtual IRQ or an IPI to "
-           "its own vCPU, closing,\nunmasking or re-targeting its own ports, placing its "
-           "vcpu_info, asking whether its\nown vCPU is up, choosing grant-table\nversion 1): the "
-           "hook runs, FLASK allows "
-           "without an AVC lookup, and no\naudit line is written.\n\n"
-           "Compound checks, as Xen's FLASK makes them: `EVTCHN_ALLOC_UNBOUND` also checks "
-           "that\nthe new channel may `event:bind` to the remote domain; "
-           "`EVTCHN_BIND_INTERDOMAIN` also\nchecks that the new channel may `event:bind` to "
-           "the remote domain and the remote\nchannel to the caller; `GRANT_MAP_REF` also checks "
-           "`grant:map_write` for a writable\nmapping; `DOMCTL_SET_TARGET` also checks "
-           "`domain2:set_as_target` on the new target;\n`SYSCTL_READCONSOLE` also checks "
-           "`xen:clearconsole` when it empties the ring.\n`SYSCTL_GETDOMAININFOLIST` checks "
-           "`domain:getdomaininfo` once per listed domain and\nleaves out the ones refused, "
-           "as Xen does.\nA channel's SID is the "
-           "policy's `type_transition` of (the\ndomain it belongs to, its peer) in class "
-           "`event`; the first denial ends the hook,\nso a refused call writes one audit "
-           "line.\n",
-           (unsigned)XSM_HOOK_COUNT, exempt);
+    printf(
+        "\n%u hooks, %u of them with no FLASK permission. Those are operations a domain "
+        "does only\nto itself and that Xen 4.17's FLASK never checks either (giving up its "
+        "time slice,\nblocking, shutting itself down, reading the version number, the "
+        "platform parameters\nand the feature bits, binding a virtual IRQ or an IPI to "
+        "its own vCPU, closing,\nunmasking or re-targeting its own ports, placing its "
+        "vcpu_info, asking whether its\nown vCPU is up, choosing grant-table\nversion 1): the "
+        "hook runs, FLASK allows "
+        "without an AVC lookup, and no\naudit line is written.\n\n"
+        "Compound checks, as Xen's FLASK makes them: `EVTCHN_ALLOC_UNBOUND` also checks "
+        "that\nthe new channel may `event:bind` to the remote domain; "
+        "`EVTCHN_BIND_INTERDOMAIN` also\nchecks that the new channel may `event:bind` to "
+        "the remote domain and the remote\nchannel to the caller; `GRANT_MAP_REF` also checks "
+        "`grant:map_write` for a writable\nmapping; `DOMCTL_SET_TARGET` also checks "
+        "`domain2:set_as_target` on the new target;\n`SYSCTL_READCONSOLE` also checks "
+        "`xen:clearconsole` when it empties the ring.\n`SYSCTL_GETDOMAININFOLIST` checks "
+        "`domain:getdomaininfo` once per listed domain and\nleaves out the ones refused, "
+        "as Xen does.\n`FLASK_RELABEL_DOMAIN` also checks `domain2:relabelfrom` on the domain (or "
+        "`domain2:relabelself`\nfor the caller itself) and `domain:transition` from its "
+        "old to its new SID.\n\nWhere Xen checks nothing (xsm_op getenforce, policyvers, "
+        "mls, getbool, the AVC\nstatistics and threshold, get_peer_sid), Flaxen checks "
+        "`security:compute_av`: they\nread the security server's state.\n\nA channel's SID is the "
+        "policy's `type_transition` of (the\ndomain it belongs to, its peer) in class "
+        "`event`; the first denial ends the hook,\nso a refused call writes one audit "
+        "line.\n",
+        (unsigned)XSM_HOOK_COUNT, exempt);
     return 0;
 }

@@ -18,6 +18,7 @@
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
 #include <flaxen/string.h>
+#include <xsm/xsm.h>
 
 _Static_assert(sizeof(struct domain) <= PAGE_SIZE, "struct domain fits a page");
 _Static_assert(sizeof(struct vcpu) <= 2 * PAGE_SIZE, "struct vcpu fits two pages");
@@ -32,7 +33,7 @@ static unsigned domains_alive;
 
 void domain_note_free_pages(void)
 {
-    free_pages_before_domains = page_alloc_free_count_global();
+    free_pages_before_domains = page_alloc_free_count_global() + xsm_memory_pages();
 }
 
 struct domain *domain_by_id(domid_t id)
@@ -399,7 +400,8 @@ void domain_destroy(struct domain *d)
     domain_free_struct(d);
     /* The last one out (every page of every domain back) checks and powers off. */
     if (__atomic_sub_fetch(&domains_alive, 1, __ATOMIC_ACQ_REL) == 0 && started) {
-        uint64_t now = page_alloc_free_count_global();
+        /* What FLASK holds is counted as free: it grows with labels and policies, not domains. */
+        uint64_t now = page_alloc_free_count_global() + xsm_memory_pages();
 
         printk("all domains destroyed: %lu pages free, %lu before the first domain was built: %s\n",
                (unsigned long)now, (unsigned long)free_pages_before_domains,

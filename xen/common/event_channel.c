@@ -146,6 +146,21 @@ void evtchn_send_virq(struct domain *d, unsigned virq)
     spin_unlock(&evtchn_lock);
 }
 
+long evtchn_peer_sid(struct domain *d, uint32_t port, uint32_t *sid)
+{
+    long rc = -EINVAL;
+
+    spin_lock(&evtchn_lock);
+    if (port_valid(port) && d->evtchn[port].state == ECS_INTERDOMAIN) {
+        const struct evtchn *chn = &d->evtchn[port];
+
+        *sid = chn->u.inter.dom->evtchn[chn->u.inter.port].sid;
+        rc = 0;
+    }
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- sub-ops */
 
 /* Copies the sub-op's structure in; -EFAULT when it cannot. */

@@ -321,6 +321,7 @@ static hypercall_fn *const hypercall_table[XEN_HC_COUNT] = {
     [XEN_HC_grant_table_op] = do_grant_table_op,
     [XEN_HC_domctl] = do_domctl,
     [XEN_HC_sysctl] = do_sysctl,
+    [XEN_HC_xsm_op] = do_xsm_op,
 };
 
 void hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS],

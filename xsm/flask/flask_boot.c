@@ -191,6 +191,49 @@ static int load_policy(enum xsm_mode mode, const void *policy, size_t len, char 
     return 0;
 }
 
+int flask_reload_policy(const void *image, size_t len, char *err, size_t errlen)
+{
+    struct ss_error ss_err = {{0}};
+    int rc;
+
+    spin_lock(&flask_state.lock);
+    if (!flask_state.ss || flask_state.mode == XSM_MODE_DISABLED) {
+        spin_unlock(&flask_state.lock);
+        flask_error(err, errlen, "no policy was loaded at boot (FLASK %s)",
+                    flask_state.mode == XSM_MODE_DISABLED ? "disabled" : "without a policy");
+        return -EINVAL;
+    }
+    rc = ss_load_policy(flask_state.ss, image, len, expected_classes(), &ss_err);
+    if (!rc && (!ss_sid_is_valid(flask_state.ss, SECINITSID_DOM0) ||
+                !ss_sid_is_valid(flask_state.ss, SECINITSID_DOMU)))
+        BUG_ON(1); /* the old policy had them; conversion keeps them or refuses the load */
+    if (!rc)
+        avc_flush(&flask_state.avc);
+    spin_unlock(&flask_state.lock);
+    if (rc) {
+        flask_error(err, errlen, "%s (error %d)", ss_err.msg[0] ? ss_err.msg : "no reason given",
+                    rc);
+        return rc == -SS_ENOMEM ? -ENOMEM : -EINVAL;
+    }
+    return 0;
+}
+
+int flask_set_enforcing(uint32_t enforcing)
+{
+    int rc = 0;
+
+    spin_lock(&flask_state.lock);
+    if (!flask_state.started || flask_state.mode == XSM_MODE_DISABLED) {
+        rc = -EINVAL;
+    } else {
+        flask_state.mode = enforcing ? XSM_MODE_ENFORCING : XSM_MODE_PERMISSIVE;
+        if (flask_state.ss)
+            avc_set_enforcing(&flask_state.avc, enforcing);
+    }
+    spin_unlock(&flask_state.lock);
+    return rc;
+}
+
 /* Lock held: what the mode does with the policy module (see xsm.h). */
 static int start_mode(enum xsm_mode mode, const void *policy, size_t len, char *err, size_t errlen)
 {

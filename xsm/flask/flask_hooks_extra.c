@@ -49,6 +49,20 @@ int flask_hook_extra(enum xsm_hook_id id, const struct domain *subject, const st
         return osid2 ? has_perm(subject->sid, SECINITSID_XEN, SECCLASS_XEN, XEN__CLEARCONSOLE,
                                 subject, target)
                      : 0;
+    case XSM_HOOK_FLASK_RELABEL_DOMAIN:
+        /*
+         * The row checked relabelto (caller -> new SID, osid). A domain relabeling itself
+         * (osid2 != 0) needs relabelself too, another one's caller relabelfrom on it; and the
+         * domain must be allowed to transition to the new SID. (Xen asks relabelself alone
+         * of a domain relabeling itself: Flaxen asks relabelto as well.)
+         */
+        rc = osid2 ? has_perm(subject->sid, osid, SECCLASS_DOMAIN2, DOMAIN2__RELABELSELF, subject,
+                              target)
+                   : has_perm(subject->sid, target->sid, SECCLASS_DOMAIN2, DOMAIN2__RELABELFROM,
+                              subject, target);
+        return rc ? rc
+                  : has_perm(target->sid, osid, SECCLASS_DOMAIN, DOMAIN__TRANSITION, subject,
+                             target);
     default:
         return 0;
     }

@@ -35,6 +35,16 @@ extern struct flask_state flask_state;
 void flask_error(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * Replaces the policy at run time (xsm_op LOAD): the same checks as the boot
+ * policy; on any error the old policy stays in force with every SID, and
+ * the reason is in err. The AVC forgets every old decision. Takes the lock.
+ */
+int flask_reload_policy(const void *image, size_t len, char *err, size_t errlen);
+
+/* Enforcing (1) or permissive (0) from now on. -EINVAL when FLASK is disabled. Takes the lock. */
+int flask_set_enforcing(uint32_t enforcing);
+
 /* The AVC's audit sink (flask_check.c): prints `line`, rate-limited. Lock held. */
 void flask_audit_line(void *ctx, const char *line);
 

@@ -1,15 +1,20 @@
 /*
- * The hypervisor's memory for the security server and the AVC: the
- * hypervisor heap (xen/common/xmalloc.c). Host programs link
- * xen/arch/host/ss_host.c instead.
+ * The hypervisor's memory for the security server and the AVC: a heap of
+ * their own (xen/common/xmalloc.c), so what FLASK holds (it grows as labels
+ * are looked up and policies reloaded) is known apart from what domains
+ * hold (xsm_memory_pages). Host programs link xen/arch/host/ss_host.c
+ * instead.
  *
  * xmalloc gives what ss_platform.h promises: zeroed memory or NULL, any size
  * up to SS_ALLOC_MAX (a large policy's tables are whole blocks of pages), and
  * memory zeroed again when freed, so nothing of one policy outlives it.
  */
 #include <flaxen/xmalloc.h>
+#include <xsm/xsm.h>
 
 #include "ss_platform.h"
+
+static struct xmalloc_heap flask_heap; /* zero-filled: a valid empty heap */
 
 _Static_assert(SS_ALLOC_MAX <= XMALLOC_MAX_SIZE, "the heap serves every size the server asks for");
 
@@ -17,12 +22,20 @@ void *ss_alloc(size_t size)
 {
     if (size == 0 || size > SS_ALLOC_MAX)
         return NULL;
-    return xmalloc(size);
+    return xmalloc_heap_alloc(&flask_heap, size);
 }
 
 void ss_free(void *ptr)
 {
-    xfree(ptr);
+    xmalloc_heap_free(&flask_heap, ptr);
+}
+
+uint64_t xsm_memory_pages(void)
+{
+    struct xmalloc_stats st;
+
+    xmalloc_heap_stats(&flask_heap, &st);
+    return st.pages;
 }
 
 /*

@@ -549,6 +549,189 @@ static long cov_SYSCTL_GETDOMAININFOLIST(void)
     return result;
 }
 
+/* ---------------------------------------------------------------- xsm_op */
+
+static struct xen_flask_op cov_flask;
+
+/* xsm_op `cmd` with the union zeroed unless `fill` sets it. */
+static long flask_op(uint32_t cmd, void (*fill)(struct xen_flask_op *))
+{
+    memset(&cov_flask, 0, sizeof(cov_flask));
+    cov_flask.cmd = cmd;
+    cov_flask.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    if (fill)
+        fill(&cov_flask);
+    return hypercall1(XEN_HC_xsm_op, (unsigned long)&cov_flask);
+}
+
+static void fill_load(struct xen_flask_op *op)
+{
+    cov_fill();
+    op->u.load.buffer = (uint64_t)(uintptr_t)cov_buffer;
+    op->u.load.size = 64;
+}
+
+static void fill_enforce(struct xen_flask_op *op)
+{
+    op->u.enforce.enforcing = 1;
+}
+
+static void fill_context(struct xen_flask_op *op)
+{
+    static const char context[] = "system_u:system_r:coverage_t";
+    op->u.sid_context.context = (uint64_t)(uintptr_t)context;
+    op->u.sid_context.size = sizeof(context);
+}
+
+static void fill_sid(struct xen_flask_op *op)
+{
+    cov_fill();
+    op->u.sid_context.sid = 1;
+    op->u.sid_context.context = (uint64_t)(uintptr_t)cov_buffer;
+    op->u.sid_context.size = sizeof(cov_buffer);
+}
+
+static void fill_access(struct xen_flask_op *op)
+{
+    op->u.access = (struct xen_flask_access){.ssid = 1, .tsid = 1, .tclass = 1, .req = 1};
+}
+
+static void fill_transition(struct xen_flask_op *op)
+{
+    op->u.transition = (struct xen_flask_transition){.ssid = 1, .tsid = 1, .tclass = 1};
+}
+
+static void fill_bool(struct xen_flask_op *op)
+{
+    op->u.boolean.bool_id = 0;
+    op->u.boolean.new_value = 0;
+}
+
+static void fill_threshold(struct xen_flask_op *op)
+{
+    op->u.setavc_threshold.threshold = 512;
+}
+
+static void fill_peer(struct xen_flask_op *op)
+{
+    op->u.peersid.evtchn = 1;
+}
+
+static void fill_relabel(struct xen_flask_op *op)
+{
+    op->u.relabel.domid = DOMID_SELF;
+    op->u.relabel.sid = 1;
+}
+
+static long cov_FLASK_LOAD(void)
+{
+    return flask_op(FLASK_LOAD, fill_load);
+}
+
+static long cov_FLASK_GETENFORCE(void)
+{
+    return flask_op(FLASK_GETENFORCE, NULL);
+}
+
+static long cov_FLASK_SETENFORCE(void)
+{
+    return flask_op(FLASK_SETENFORCE, fill_enforce);
+}
+
+static long cov_FLASK_CONTEXT_TO_SID(void)
+{
+    long result = flask_op(FLASK_CONTEXT_TO_SID, fill_context);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(cov_flask.u.sid_context.sid, 0);
+    return result;
+}
+
+static long cov_FLASK_SID_TO_CONTEXT(void)
+{
+    long result = flask_op(FLASK_SID_TO_CONTEXT, fill_sid);
+    if (result == -XEN_EACCES)
+        cov_check_untouched("FLASK_SID_TO_CONTEXT");
+    return result;
+}
+
+static long cov_FLASK_ACCESS(void)
+{
+    long result = flask_op(FLASK_ACCESS, fill_access);
+    if (result == -XEN_EACCES)
+        CHECK_EQ(cov_flask.u.access.allowed, 0);
+    return result;
+}
+
+static long cov_FLASK_CREATE(void)
+{
+    return flask_op(FLASK_CREATE, fill_transition);
+}
+
+static long cov_FLASK_RELABEL(void)
+{
+    return flask_op(FLASK_RELABEL, fill_transition);
+}
+
+static long cov_FLASK_MEMBER(void)
+{
+    return flask_op(FLASK_MEMBER, fill_transition);
+}
+
+static long cov_FLASK_POLICYVERS(void)
+{
+    return flask_op(FLASK_POLICYVERS, NULL);
+}
+
+static long cov_FLASK_GETBOOL(void)
+{
+    return flask_op(FLASK_GETBOOL, fill_bool);
+}
+
+static long cov_FLASK_SETBOOL(void)
+{
+    return flask_op(FLASK_SETBOOL, fill_bool);
+}
+
+static long cov_FLASK_COMMITBOOLS(void)
+{
+    return flask_op(FLASK_COMMITBOOLS, NULL);
+}
+
+static long cov_FLASK_MLS(void)
+{
+    return flask_op(FLASK_MLS, NULL);
+}
+
+static long cov_FLASK_GETAVC_THRESHOLD(void)
+{
+    return flask_op(FLASK_GETAVC_THRESHOLD, NULL);
+}
+
+static long cov_FLASK_SETAVC_THRESHOLD(void)
+{
+    return flask_op(FLASK_SETAVC_THRESHOLD, fill_threshold);
+}
+
+static long cov_FLASK_AVC_HASHSTATS(void)
+{
+    return flask_op(FLASK_AVC_HASHSTATS, NULL);
+}
+
+static long cov_FLASK_AVC_CACHESTATS(void)
+{
+    return flask_op(FLASK_AVC_CACHESTATS, NULL);
+}
+
+static long cov_FLASK_GET_PEER_SID(void)
+{
+    return flask_op(FLASK_GET_PEER_SID, fill_peer);
+}
+
+static long cov_FLASK_RELABEL_DOMAIN(void)
+{
+    return flask_op(FLASK_RELABEL_DOMAIN, fill_relabel);
+}
+
 /* ---------------------------------------------------------------- the table */
 
 struct cov_case {

@@ -26,6 +26,7 @@
 #include "public/vcpu.h"
 #include "public/version.h"
 #include "public/xen.h"
+#include "public/xsm/flask_op.h"
 
 /* Hypercall instruction immediate on Arm; number in x16, arguments x0-x4, result in x0. */
 #define XEN_HYPERCALL_IMM XEN_HYPERCALL_TAG

@@ -56,6 +56,12 @@ void evtchn_domain_destroy(struct domain *d);
 /* Raises global VIRQ `virq` of d, if d bound it (e.g. VIRQ_DOM_EXC for dom0). */
 void evtchn_send_virq(struct domain *d, unsigned virq);
 
+/*
+ * The SID of the channel at the other end of d's interdomain port (xsm_op
+ * GET_PEER_SID). 0, or -EINVAL when the port is not interdomain.
+ */
+long evtchn_peer_sid(struct domain *d, uint32_t port, uint32_t *sid);
+
 /* The hypercall: event_channel_op(cmd, struct *). */
 void do_event_channel_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                          struct hypercall_result *result);
