@@ -56,6 +56,7 @@ enum xsm_target {
     X(SCHED_YIELD, "sched_op", "SCHEDOP_yield", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                \
     X(SCHED_BLOCK, "sched_op", "SCHEDOP_block", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                \
     X(SCHED_SHUTDOWN, "sched_op", "SCHEDOP_shutdown", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)          \
+    X(SCHED_POLL, "sched_op", "SCHEDOP_poll", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                  \
     X(VERSION_VERSION, "xen_version", "XENVER_version", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)        \
     X(VERSION_EXTRAVERSION, "xen_version", "XENVER_extraversion", XSM_RULE_HOOK, SECCLASS_VERSION, \
       VERSION__XEN_EXTRAVERSION, XSM_TSID_XEN)                                                     \
@@ -97,6 +98,10 @@ enum xsm_target {
       EVENT__RESET, XSM_TSID_TARGET)                                                               \
     X(MEMORY_ADD_TO_PHYSMAP, "memory_op", "XENMEM_add_to_physmap", XSM_RULE_TARGET, SECCLASS_MMU,  \
       MMU__PHYSMAP, XSM_TSID_TARGET)                                                               \
+    X(MEMORY_POPULATE_PHYSMAP, "memory_op", "XENMEM_populate_physmap", XSM_RULE_TARGET,            \
+      SECCLASS_MMU, MMU__ADJUST, XSM_TSID_TARGET)                                                  \
+    X(MEMORY_DECREASE_RESERVATION, "memory_op", "XENMEM_decrease_reservation", XSM_RULE_TARGET,    \
+      SECCLASS_MMU, MMU__ADJUST, XSM_TSID_TARGET)                                                  \
     X(MEMORY_CURRENT_RESERVATION, "memory_op", "XENMEM_current_reservation", XSM_RULE_TARGET,      \
       SECCLASS_MMU, MMU__STAT, XSM_TSID_TARGET)                                                    \
     X(MEMORY_MAXIMUM_RESERVATION, "memory_op", "XENMEM_maximum_reservation", XSM_RULE_TARGET,      \

@@ -70,6 +70,29 @@ int arch_domain_map_ram(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t siz
     return 0;
 }
 
+int arch_domain_translate(struct domain *d, uint64_t gpa, bool write, paddr_t *pa)
+{
+    (void)write;
+    for (unsigned i = 0; i < nr_maps; i++)
+        if (maps[i].d == d && gpa >= maps[i].gpa && gpa - maps[i].gpa < maps[i].size) {
+            *pa = maps[i].pa + (gpa - maps[i].gpa);
+            return 0;
+        }
+    return -ENOENT;
+}
+
+/* Unmapping the last page of a mapping drops the mapping (the tests unmap whole extents). */
+int arch_domain_clear_page(struct domain *d, uint64_t gpa, paddr_t *old_pa)
+{
+    (void)old_pa;
+    for (unsigned i = 0; i < nr_maps; i++)
+        if (maps[i].d == d && gpa + PAGE_SIZE == maps[i].gpa + maps[i].size) {
+            maps[i] = maps[--nr_maps];
+            break;
+        }
+    return 0;
+}
+
 void arch_vcpu_init(struct vcpu *v)
 {
     memset(&v->arch, 0, sizeof(v->arch));
@@ -527,7 +550,39 @@ static void test_references_delay_destruction(struct unit *u)
     UNIT_CHECK(u, shutdown_and_destroy(a) >= 0);
 }
 
+/* populate_physmap / decrease_reservation: limits, overlaps, exact extents, pages back. */
+static void test_populate_and_depopulate(struct unit *u)
+{
+    struct domain *d;
+    uint64_t free_before;
+
+    setup(u);
+    free_before = page_alloc_free_count(&pa);
+    UNIT_CHECK_EQ(u, domain_create(10, "p", 1, &d), 0);
+    UNIT_CHECK_EQ(u, domain_alloc_ram(d, 0x40000000, MIB(2)), 0);
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50000000, 0), -ENOMEM); /* limit: its 2 MiB */
+    d->max_pages = 512 + 2;
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50000000, 0), 0);
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50000000, 0), -EEXIST);
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x40001000, 0), -EEXIST); /* inside its RAM */
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50001000, 1), -EINVAL); /* misaligned for order 1 */
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50002000, 1), -ENOMEM); /* 2 more: over the limit */
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50001000, 0), 0);
+    UNIT_CHECK_EQ(u, domain_depopulate(d, 0x50000000, 1), -ENOENT); /* not that extent */
+    UNIT_CHECK_EQ(u, domain_depopulate(d, 0x50000000, 0), 0);
+    UNIT_CHECK_EQ(u, domain_depopulate(d, 0x50000000, 0), -ENOENT);
+    UNIT_CHECK_EQ(u, domain_populate(d, 0x50000000, 0), 0); /* room again */
+    {
+        paddr_t where;
+
+        UNIT_CHECK_EQ(u, arch_domain_translate(d, 0x50000000, false, &where), 0);
+    }
+    UNIT_CHECK_EQ(u, destroy(d), 0);
+    UNIT_CHECK_EQ(u, page_alloc_free_count(&pa), free_before);
+}
+
 const struct unit_case unit_cases[] = {
+    UNIT_CASE(test_populate_and_depopulate),
     UNIT_CASE(test_references_delay_destruction),
     UNIT_CASE(test_create_checks),
     UNIT_CASE(test_ram_extents),

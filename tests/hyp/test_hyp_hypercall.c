@@ -83,6 +83,27 @@ void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns)
     blocks++;
 }
 
+/* SCHEDOP_poll's view of the ports: a programmable answer. */
+static long poll_answer;
+static int poll_checks, poll_dones;
+
+long evtchn_poll_check(struct vcpu *v, const uint32_t *ports, unsigned n, bool arm)
+{
+    (void)v;
+    (void)arm;
+    poll_checks++;
+    for (unsigned i = 0; i < n; i++)
+        if (ports[i] >= 1024)
+            return -EINVAL;
+    return poll_answer;
+}
+
+void evtchn_poll_done(struct vcpu *v)
+{
+    (void)v;
+    poll_dones++;
+}
+
 /* SCHEDOP_block sleeps until the vCPU's own timer at the latest, as WFI does. */
 uint64_t arch_vcpu_timer_deadline(const struct vcpu *v)
 {
@@ -319,6 +340,36 @@ static void test_sched_op(struct unit *u)
     UNIT_CHECK_EQ(u, last_shutdown, SHUTDOWN_crash);
 }
 
+/* SCHEDOP_poll: bad counts and ports refused; a pending port returns at once; else it blocks. */
+static void test_sched_poll(struct unit *u)
+{
+    struct vcpu *v = fresh_vcpu();
+    struct hypercall_result r;
+    struct sched_poll p = {.ports = GUEST_VA + 64, .nr_ports = 2, .timeout = 0};
+    uint32_t ports[2] = {3, 5};
+    int blocks_before = blocks;
+
+    memcpy(guest_mem, &p, sizeof(p));
+    memcpy(guest_mem + 64, ports, sizeof(ports));
+    poll_answer = 1;
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_poll, GUEST_VA, 0, &r), 0);
+    UNIT_CHECK_EQ(u, blocks, blocks_before); /* pending: no wait */
+    poll_answer = 0;
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_poll, GUEST_VA, 0, &r), 0);
+    UNIT_CHECK_EQ(u, blocks, blocks_before + 1);
+    UNIT_CHECK_EQ(u, last_block_deadline, 123456789); /* no timeout: its own timer */
+    p.nr_ports = 129;
+    memcpy(guest_mem, &p, sizeof(p));
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_poll, GUEST_VA, 0, &r), -EINVAL);
+    p.nr_ports = 2;
+    ports[1] = 5000;
+    memcpy(guest_mem, &p, sizeof(p));
+    memcpy(guest_mem + 64, ports, sizeof(ports));
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_poll, GUEST_VA, 0, &r), -EINVAL);
+    UNIT_CHECK_EQ(u, call(v, XEN_HC_sched_op, SCHEDOP_poll, 0x5000, 0, &r), -EFAULT);
+    UNIT_CHECK_EQ(u, blocks, blocks_before + 1);
+}
+
 static void test_xen_version(struct unit *u)
 {
     struct vcpu *v = fresh_vcpu();
@@ -415,6 +466,7 @@ const struct unit_case unit_cases[] = {
     UNIT_CASE(test_console_write_continues),
     UNIT_CASE(test_console_rate_limit),
     UNIT_CASE(test_sched_op),
+    UNIT_CASE(test_sched_poll),
     UNIT_CASE(test_xen_version),
     {0},
 };

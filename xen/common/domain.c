@@ -372,6 +372,81 @@ struct domain *domain_claim_finished(void)
     return found;
 }
 
+uint64_t domain_page_count(const struct domain *d)
+{
+    uint64_t pages = 0;
+
+    for (unsigned i = 0; i < d->nr_extents; i++)
+        pages += 1ull << d->extents[i].order;
+    return pages;
+}
+
+int domain_populate(struct domain *d, uint64_t gpa, unsigned order)
+{
+    uint64_t pages = 1ull << order, limit;
+    paddr_t pa;
+    int rc = 0;
+
+    if (order > PAGE_ALLOC_MAX_ORDER || !IS_ALIGNED(gpa, PAGE_SIZE << order) ||
+        gpa + (PAGE_SIZE << order) > (1ull << 39))
+        return -EINVAL;
+    for (uint64_t i = 0; i < pages; i++)
+        if (arch_domain_translate(d, gpa + (i << PAGE_SHIFT), false, &pa) == 0)
+            return -EEXIST;
+    spin_lock(&d->lock);
+    limit = d->max_pages ? d->max_pages : d->ram_size >> PAGE_SHIFT;
+    if (d->nr_extents == DOMAIN_MAX_EXTENTS || domain_page_count(d) + pages > limit)
+        rc = -ENOMEM;
+    else if (alloc_pages(order, &pa))
+        rc = -ENOMEM;
+    else if (arch_domain_map_ram(d, gpa, pa, PAGE_SIZE << order)) {
+        BUG_ON(free_pages(pa, order)); /* the range was checked empty: only tables ran out */
+        rc = -ENOMEM;
+    } else {
+        d->extents[d->nr_extents++] = (struct domain_extent){pa, gpa, order};
+    }
+    spin_unlock(&d->lock);
+    return rc;
+}
+
+int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
+{
+    struct domain_extent e;
+    unsigned i;
+    int rc = 0;
+
+    spin_lock(&d->lock);
+    for (i = 0; i < d->nr_extents; i++)
+        if (d->extents[i].gpa == gpa && d->extents[i].order == order)
+            break;
+    if (i == d->nr_extents) {
+        spin_unlock(&d->lock);
+        return -ENOENT;
+    }
+    e = d->extents[i];
+    for (unsigned v = 0; v < d->nr_vcpus && !rc; v++) {
+        paddr_t vi = d->vcpus[v]->vcpu_info ? arch_virt_to_phys(d->vcpus[v]->vcpu_info) : 0;
+
+        if (vi >= e.pa && vi - e.pa < (PAGE_SIZE << order))
+            rc = -EBUSY; /* the hypervisor writes there */
+    }
+    if (!rc && gnttab_pins(d))
+        rc = -EBUSY; /* another domain may map one of its pages */
+    if (!rc) {
+        d->extents[i] = d->extents[--d->nr_extents];
+        if (d->shared_info_gfn >= gpa >> PAGE_SHIFT &&
+            d->shared_info_gfn < (gpa >> PAGE_SHIFT) + (1ull << order))
+            d->shared_info_gfn = 0; /* its mapping goes with the range */
+    }
+    spin_unlock(&d->lock);
+    if (rc)
+        return rc;
+    for (uint64_t p = 0; p < (1ull << order); p++)
+        arch_domain_clear_page(d, gpa + (p << PAGE_SHIFT), NULL);
+    BUG_ON(free_pages(e.pa, order));
+    return 0;
+}
+
 bool domain_owns_page(const struct domain *d, paddr_t pa)
 {
     for (unsigned i = 0; i < d->nr_extents; i++)

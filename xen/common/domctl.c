@@ -26,15 +26,6 @@
 
 /* ---------------------------------------------------------------- domain facts */
 
-static uint64_t domain_pages(const struct domain *d)
-{
-    uint64_t pages = 0;
-
-    for (unsigned i = 0; i < d->nr_extents; i++)
-        pages += 1ull << d->extents[i].order;
-    return pages;
-}
-
 /* getdomaininfo's answer for d (read without locks: a snapshot). */
 static void fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *info)
 {
@@ -62,7 +53,7 @@ static void fill_info(const struct domain *d, struct xen_domctl_getdomaininfo *i
         info->flags |= XEN_DOMINF_running;
     if (online && blocked == online)
         info->flags |= XEN_DOMINF_blocked;
-    info->tot_pages = domain_pages(d);
+    info->tot_pages = domain_page_count(d);
     info->max_pages = d->max_pages ? d->max_pages : info->tot_pages;
     info->shared_info_frame = d->shared_info_gfn;
     info->nr_online_vcpus = online;
@@ -131,7 +122,7 @@ static long dom_max_mem(struct vcpu *v, struct domain *d, struct xen_domctl *op)
     uint64_t kb = op->u.max_mem.max_memkb;
     long rc;
 
-    if (kb > (1ull << 40) || (kb << 10) >> PAGE_SHIFT < domain_pages(d))
+    if (kb > (1ull << 40) || (kb << 10) >> PAGE_SHIFT < domain_page_count(d))
         return -EINVAL; /* no shrinking below what it has (no ballooning yet) */
     rc = xsm_hook(XSM_HOOK_DOMCTL_MAX_MEM, v->domain, d);
     if (!rc)

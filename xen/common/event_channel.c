@@ -17,6 +17,7 @@
 #include <flaxen/event_channel.h>
 #include <flaxen/lib.h>
 #include <flaxen/page_alloc.h>
+#include <flaxen/sched.h>
 #include <flaxen/spinlock.h>
 #include <flaxen/string.h>
 #include <flaxen/xmalloc.h>
@@ -80,6 +81,9 @@ static void deliver(struct domain *d, evtchn_port_t port)
 
     if (__atomic_fetch_or(&si->evtchn_pending[word], bit, __ATOMIC_SEQ_CST) & bit)
         return;
+    for (unsigned i = 0; i < d->nr_vcpus; i++) /* SCHEDOP_poll waits even on masked ports */
+        if (__atomic_load_n(&d->vcpus[i]->polling, __ATOMIC_ACQUIRE))
+            sched_vcpu_wake(d->vcpus[i]);
     if (__atomic_load_n(&si->evtchn_mask[word], __ATOMIC_SEQ_CST) & bit)
         return;
     if (vcpu < d->nr_vcpus)
@@ -144,6 +148,30 @@ void evtchn_send_virq(struct domain *d, unsigned virq)
     if (virq < ARRAY_SIZE(d->virq_port) && d->virq_port[virq])
         deliver(d, d->virq_port[virq]);
     spin_unlock(&evtchn_lock);
+}
+
+long evtchn_poll_check(struct vcpu *v, const uint32_t *ports, unsigned n, bool arm)
+{
+    struct shared_info *si = v->domain->shared_info;
+    long rc = 0;
+
+    spin_lock(&evtchn_lock);
+    for (unsigned i = 0; i < n && rc >= 0; i++) {
+        if (ports[i] >= EVTCHN_MAX_PORTS)
+            rc = -EINVAL;
+        else if (__atomic_load_n(&si->evtchn_pending[ports[i] / WORD_BITS], __ATOMIC_SEQ_CST) &
+                 (1ull << (ports[i] % WORD_BITS)))
+            rc = 1;
+    }
+    if (rc == 0 && arm)
+        __atomic_store_n(&v->polling, true, __ATOMIC_RELEASE);
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
+void evtchn_poll_done(struct vcpu *v)
+{
+    __atomic_store_n(&v->polling, false, __ATOMIC_RELEASE);
 }
 
 long evtchn_peer_sid(struct domain *d, uint32_t port, uint32_t *sid)

@@ -23,7 +23,8 @@
 
 #define ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
 #define MAX_ENTRIES (GNTTAB_MAX_FRAMES * ENTRIES_PER_FRAME)
-#define GNTTAB_BATCH 16
+#define GNTTAB_BATCH 16        /* elements per hypercall before it is continued */
+#define GNTTAB_MAX_BATCH 4096u /* elements one grant_table_op may name (Flaxen's limit) */
 #define IPA_LIMIT (1ull << 39) /* every domain's stage 2 (asm/p2m.h) */
 
 struct maptrack {
@@ -448,6 +449,12 @@ void do_grant_table_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
     }
     if (!ops[cmd].size) { /* set/get_version: one structure, no count */
         result->value = ops[cmd].fn(v, gva);
+        return;
+    }
+    /* setup_table and query_size take exactly one (Xen); batches are bounded. */
+    if (((cmd == GNTTABOP_setup_table || cmd == GNTTABOP_query_size) && count != 1) ||
+        count > GNTTAB_MAX_BATCH) {
+        result->value = -EINVAL;
         return;
     }
     for (unsigned i = 0; i < count; i++) {

@@ -137,6 +137,44 @@ static void do_console_io(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
 
 /* ---------------------------------------------------------------- sched_op */
 
+#define POLL_MAX_PORTS 128 /* Xen's limit */
+
+/*
+ * SCHEDOP_poll: returns at once when one of the ports is pending, else
+ * blocks until an event reaches the domain, its virtual timer fires or
+ * `timeout` (absolute, in ns of the hypervisor's clock; 0 = none) passes;
+ * the scheduler drops the polling mark when it wakes. The hypercall returns 0 either
+ * way (the guest looks at its ports again), as in Xen.
+ */
+static long sched_poll(struct vcpu *v, uint64_t gva)
+{
+    struct sched_poll p;
+    uint32_t ports[POLL_MAX_PORTS];
+    long rc;
+
+    if (copy_from_guest(v, &p, gva, sizeof(p)))
+        return -EFAULT;
+    if (p.nr_ports > POLL_MAX_PORTS)
+        return -EINVAL;
+    if (p.nr_ports && copy_from_guest(v, ports, p.ports, p.nr_ports * sizeof(ports[0])))
+        return -EFAULT;
+    rc = evtchn_poll_check(v, ports, p.nr_ports, false);
+    if (rc < 0)
+        return rc;
+    rc = xsm_hook(XSM_HOOK_SCHED_POLL, v->domain, v->domain);
+    if (rc)
+        return rc;
+    if (evtchn_poll_check(v, ports, p.nr_ports, true) == 0 &&
+        (!p.timeout || p.timeout > arch_time_ns())) {
+        uint64_t timer = arch_vcpu_timer_deadline(v); /* its own timer ends the wait too */
+
+        sched_vcpu_block(v, !p.timeout ? timer : !timer || p.timeout < timer ? p.timeout : timer);
+        return 0;
+    }
+    evtchn_poll_done(v);
+    return 0;
+}
+
 static void do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                         struct hypercall_result *result)
 {
@@ -165,6 +203,9 @@ static void do_sched_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
         result->value = xsm_hook(XSM_HOOK_SCHED_SHUTDOWN, v->domain, v->domain);
         if (!result->value)
             domain_shutdown(v->domain, shutdown.reason);
+        return;
+    case SCHEDOP_poll:
+        result->value = sched_poll(v, args[1]);
         return;
     default:
         result->value = -ENOSYS;

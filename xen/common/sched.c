@@ -99,6 +99,7 @@ static void make_runnable(struct vcpu *v)
         timed_remove(v);
     v->wake_deadline_ns = 0;
     v->state = VCPU_RUNNABLE;
+    v->polling = false; /* SCHEDOP_poll ends with the wait */
     if (v->pcpu < 0) {
         run_queue_push(v);
         kick_idle_cpu();
@@ -208,6 +209,7 @@ void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns)
     spin_lock(&sched_lock);
     if (v->wake_pending || arch_vcpu_has_pending_irq(v)) {
         v->wake_pending = false;
+        v->polling = false;
     } else if (v->state == VCPU_RUNNING) {
         v->state = VCPU_BLOCKED;
         v->wake_deadline_ns = deadline_ns;

@@ -41,6 +41,11 @@ static void cov_check_untouched(const char *what)
         CHECK_MSG(cov_buffer[i] == 0xa5, "%s wrote byte %u after a refusal", what, i);
 }
 
+static void cov_read_at(void *address)
+{
+    (void)*(volatile uint32_t *)address;
+}
+
 /* A xen_version sub-op that writes into the buffer when allowed. */
 static long cov_version(unsigned int command, const char *what)
 {
@@ -81,6 +86,21 @@ static long cov_SCHED_BLOCK(void)
     timer_set_compare(timer_count() + timer_ticks_from_us(1000));
     timer_set_control(CNTV_CTL_ENABLE);
     long result = sched_block();
+    timer_set_control(0);
+    gic_irq_disable(TIMER_VIRTUAL_PPI);
+    return result;
+}
+
+/* Polls port 1 (nothing pending) until the virtual timer, armed 1 ms ahead, ends the wait. */
+static long cov_SCHED_POLL(void)
+{
+    static uint32_t ports[1] = {1};
+    static struct sched_poll p;
+    p = (struct sched_poll){.ports = (uint64_t)(uintptr_t)ports, .nr_ports = 1, .timeout = 0};
+    CHECK(gic_irq_enable(TIMER_VIRTUAL_PPI));
+    timer_set_compare(timer_count() + timer_ticks_from_us(1000));
+    timer_set_control(CNTV_CTL_ENABLE);
+    long result = hypercall2(XEN_HC_sched_op, SCHEDOP_poll, (unsigned long)&p);
     timer_set_control(0);
     gic_irq_disable(TIMER_VIRTUAL_PPI);
     return result;
@@ -282,6 +302,30 @@ static long cov_MEMORY_ADD_TO_PHYSMAP(void)
     if (result == -XEN_EACCES)
         cov_check_untouched("XENMEM_add_to_physmap");
     return result;
+}
+
+/* One page above its RAM: refused, and nothing appears there. */
+static long cov_reservation(unsigned int cmd)
+{
+    static uint64_t gfns[1] = {0x50000};
+    static struct xen_memory_reservation r;
+    r = (struct xen_memory_reservation){
+        .extent_start = (uint64_t)(uintptr_t)gfns, .nr_extents = 1, .domid = DOMID_SELF};
+    return hypercall2(XEN_HC_memory_op, cmd, (unsigned long)&r);
+}
+
+static long cov_MEMORY_POPULATE_PHYSMAP(void)
+{
+    long result = cov_reservation(XENMEM_populate_physmap);
+    if (result == -XEN_EACCES) {
+        expect_data_abort(cov_read_at, 0x50000000ull, false);
+    }
+    return result;
+}
+
+static long cov_MEMORY_DECREASE_RESERVATION(void)
+{
+    return cov_reservation(XENMEM_decrease_reservation);
 }
 
 static long cov_MEMORY_CURRENT_RESERVATION(void)

@@ -94,6 +94,25 @@ static void role_ctl(void)
     CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
     CHECK_EQ(dc.u.getdomaininfo.max_pages, 16384);
 
+    /* RAM for it, as a builder gives it (populate), and back (decrease). */
+    static uint64_t gfns[3] = {0x50000, 0x50001, 0x40000};
+    static struct xen_memory_reservation r;
+    r = (struct xen_memory_reservation){
+        .extent_start = (uint64_t)(uintptr_t)gfns, .nr_extents = 3, .domid = 2};
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_populate_physmap, (unsigned long)&r), 2);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    CHECK_EQ(dc.u.getdomaininfo.tot_pages, 8194); /* the third is its own RAM already */
+    static domid_t victim = 2;
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_current_reservation, (unsigned long)&victim),
+             8194);
+    r.nr_extents = 2;
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_decrease_reservation, (unsigned long)&r), 2);
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_decrease_reservation, (unsigned long)&r), 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, 2), 0);
+    CHECK_EQ(dc.u.getdomaininfo.tot_pages, 8192);
+    r.extent_order = 10;
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_populate_physmap, (unsigned long)&r), -XEN_EINVAL);
+
     /* Host facts, the console, the domain list. */
     memset(&sc, 0, sizeof(sc));
     CHECK_EQ(sysctl(XEN_SYSCTL_physinfo), 0);

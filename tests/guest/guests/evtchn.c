@@ -143,9 +143,27 @@ static void role_b(void)
     CHECK(local >= 1);
     CHECK_MSG(wait_for_port(local, 5000000), "no notification right after the bind");
     seen_ports = 0;
+    /*
+     * The port is masked while waiting for the answer: SCHEDOP_poll still wakes on it, the
+     * pending bit is set but no upcall comes; EVTCHNOP_unmask then delivers the upcall.
+     */
+    __atomic_fetch_or(&shared->evtchn_mask[0], 1ull << local, __ATOMIC_SEQ_CST);
     s.port = local;
     CHECK_EQ(evtchn_op(EVTCHNOP_send, &s), 0);
-    CHECK_MSG(wait_for_port(local, 20000000), "no answer from domain 1 on port %u", local);
+    static uint32_t poll_ports[1];
+    static struct sched_poll p;
+    poll_ports[0] = local;
+    p = (struct sched_poll){.ports = (uint64_t)(uintptr_t)poll_ports, .nr_ports = 1};
+    uint64_t end = timer_count() + timer_ticks_from_us(20000000);
+    while (!(__atomic_load_n(&shared->evtchn_pending[0], __ATOMIC_SEQ_CST) & (1ull << local)) &&
+           timer_count() < end)
+        CHECK_EQ(hypercall2(XEN_HC_sched_op, SCHEDOP_poll, (unsigned long)&p), 0);
+    CHECK_MSG(shared->evtchn_pending[0] & (1ull << local), "poll: no answer on port %u", local);
+    CHECK_EQ(seen_ports, 0); /* masked: no upcall */
+    static struct evtchn_unmask um;
+    um.port = local;
+    CHECK_EQ(evtchn_op(EVTCHNOP_unmask, &um), 0);
+    CHECK_MSG(wait_for_port(local, 5000000), "unmask delivered no upcall on port %u", local);
     printf("[guest] evtchn: answer from domain 1 on local port %u\n", local);
 }
 

@@ -48,6 +48,7 @@ struct vcpu {
     uint64_t wake_deadline_ns; /* blocked: wake up at this time as well (0 = no deadline) */
     bool wake_pending;         /* an event arrived while running: do not block */
     bool queued;               /* on the run queue */
+    bool polling;              /* in SCHEDOP_poll: any event of its domain wakes it */
     uint64_t slice_end_ns;     /* running: when its time slice ends */
     uint64_t run_count;        /* times it was put on a CPU (benchmarks, tests) */
     /* VCPUOP_register_vcpu_info: where its vcpu_info is (a page of its domain's RAM). */
@@ -130,6 +131,25 @@ int domain_create(domid_t id, const char *name, unsigned nr_vcpus, struct domain
  * building; at most once. 0 or -errno (nothing half-mapped stays).
  */
 int domain_alloc_ram(struct domain *d, uint64_t gpa, uint64_t bytes);
+
+/*
+ * Adds 2^order pages of zeroed RAM at guest-physical gpa (memory_op
+ * populate_physmap), within the domain's page limit (max_pages, else the RAM
+ * it was built with) and its extent table. 0, -EINVAL (misaligned, outside
+ * the IPA space), -EEXIST (something is mapped there), -ENOMEM.
+ */
+int domain_populate(struct domain *d, uint64_t gpa, unsigned order);
+
+/* The pages of RAM d has now (all its extents). */
+uint64_t domain_page_count(const struct domain *d);
+
+/*
+ * Gives back the extent of exactly 2^order pages that starts at gpa
+ * (memory_op decrease_reservation): unmapped, then freed. 0, -ENOENT (no
+ * such extent), -EBUSY (a vCPU's vcpu_info is in it, or pages of the domain
+ * are mapped by other domains).
+ */
+int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order);
 
 /*
  * Copies `len` bytes from hypervisor memory into the domain's RAM at `gpa`

@@ -62,6 +62,17 @@ void evtchn_send_virq(struct domain *d, unsigned virq);
  */
 long evtchn_peer_sid(struct domain *d, uint32_t port, uint32_t *sid);
 
+/*
+ * SCHEDOP_poll support: whether any of ports[0..n) of d is pending (1), none
+ * is (0), or one is not a port d could have (-EINVAL). With `arm` set and
+ * none pending, v is marked as polling under the same lock, so a delivery
+ * to any port of d that follows wakes it (masked or not, as Xen).
+ */
+long evtchn_poll_check(struct vcpu *v, const uint32_t *ports, unsigned n, bool arm);
+
+/* Clears v's polling mark (it woke up, or the poll ended). */
+void evtchn_poll_done(struct vcpu *v);
+
 /* The hypercall: event_channel_op(cmd, struct *). */
 void do_event_channel_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                          struct hypercall_result *result);
