@@ -123,6 +123,10 @@ enum xsm_target {
       XSM_TSID_NONE)                                                                               \
     X(GRANT_GET_VERSION, "grant_table_op", "GNTTABOP_get_version", XSM_RULE_TARGET,                \
       SECCLASS_GRANT, GRANT__QUERY, XSM_TSID_TARGET)                                               \
+    X(DOMCTL_CREATEDOMAIN, "domctl", "XEN_DOMCTL_createdomain", XSM_RULE_PRIV, SECCLASS_DOMAIN,    \
+      DOMAIN__CREATE, XSM_TSID_OBJECT)                                                             \
+    X(DOMCTL_SETVCPUCONTEXT, "domctl", "XEN_DOMCTL_setvcpucontext", XSM_RULE_PRIV,                 \
+      SECCLASS_DOMAIN, DOMAIN__SETVCPUCONTEXT, XSM_TSID_TARGET)                                    \
     X(DOMCTL_DESTROYDOMAIN, "domctl", "XEN_DOMCTL_destroydomain", XSM_RULE_PRIV, SECCLASS_DOMAIN,  \
       DOMAIN__DESTROY, XSM_TSID_TARGET)                                                            \
     X(DOMCTL_PAUSEDOMAIN, "domctl", "XEN_DOMCTL_pausedomain", XSM_RULE_PRIV, SECCLASS_DOMAIN,      \

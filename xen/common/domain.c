@@ -282,7 +282,7 @@ int domain_start(struct domain *d, uint64_t entry, uint64_t x0)
 {
     if (d->sid == 0)
         return -EACCES;
-    if (d->state != DOMAIN_BUILDING || !d->ram_size)
+    if (d->state != DOMAIN_BUILDING || !d->nr_extents)
         return -EINVAL;
     arch_vcpu_set_entry(d->vcpus[0], entry, x0);
     d->started = true;
@@ -324,7 +324,7 @@ static bool other_domains_running(const struct domain *except)
 void domain_shutdown(struct domain *d, unsigned code)
 {
     spin_lock(&d->lock);
-    if (d->state != DOMAIN_RUNNING) {
+    if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_BUILDING) {
         spin_unlock(&d->lock);
         return;
     }

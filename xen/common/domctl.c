@@ -7,13 +7,15 @@
  * the structure back. A domain may not pause, unpause or destroy itself
  * through domctl (-EINVAL, as Xen).
  *
- * Commands of Xen's set that are not here (createdomain, setvcpucontext:
- * building domains at run time arrives with the toolstack) return -ENOSYS.
+ * Commands of Xen's set that are not here return -ENOSYS. A domain built at
+ * run time (createdomain, max_mem, populate_physmap, setvcpucontext) starts
+ * at its first unpause.
  */
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
 #include <flaxen/domctl.h>
+#include <flaxen/format.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
 #include <flaxen/smp.h>
@@ -95,7 +97,19 @@ static long dom_unpause(struct vcpu *v, struct domain *d, struct xen_domctl *op)
     if (d == v->domain)
         return -EINVAL;
     rc = xsm_hook(XSM_HOOK_DOMCTL_UNPAUSEDOMAIN, v->domain, d);
-    return rc ? rc : sched_domain_unpause(d);
+    if (rc)
+        return rc;
+    if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == DOMAIN_BUILDING) {
+        /* A domain built at run time starts here (it must have RAM and an entry point). */
+        if (!d->boot_entry)
+            return -EINVAL;
+        rc = domain_start(d, d->boot_entry, d->boot_x0);
+        if (!rc)
+            printk("domain %u (%s): started by domain %u at %#lx\n", d->id, d->name, v->domain->id,
+                   (unsigned long)d->boot_entry);
+        return rc;
+    }
+    return sched_domain_unpause(d);
 }
 
 /* The domain is stopped as if it shut itself down, then freed by the scheduler's claim path. */
@@ -180,6 +194,94 @@ static long dom_getvcpucontext(struct vcpu *v, struct domain *d, struct xen_domc
     return copy_to_guest(v, op->u.vcpucontext.ctxt, &ctx, sizeof(ctx)) ? -EFAULT : 0;
 }
 
+/*
+ * A free domain id for createdomain with domain 0 ("pick one"): the next one
+ * after the last picked, wrapping (as Xen), so an id is not reused at once.
+ */
+static domid_t free_domid(void)
+{
+    static domid_t rover;
+
+    for (unsigned n = 0; n < DOMID_FIRST_RESERVED; n++) {
+        domid_t id =
+            (domid_t)(__atomic_add_fetch(&rover, 1, __ATOMIC_RELAXED) % DOMID_FIRST_RESERVED);
+        struct domain *d = id ? domain_get(id, NULL) : NULL;
+
+        if (id && !d)
+            return id;
+        if (d)
+            domain_put(d);
+    }
+    return DOMID_INVALID;
+}
+
+/*
+ * A new domain, paused and unlabeled no more: it carries ssidref (the
+ * caller needs domain:create on it) and its self SID; no RAM (max_mem and
+ * populate_physmap give it some), vCPUs offline until unpause starts vCPU 0
+ * where setvcpucontext said.
+ */
+static long dom_createdomain(struct vcpu *v, struct xen_domctl *op)
+{
+    struct xen_domctl_createdomain *c = &op->u.createdomain;
+    char name[16], context[XSM_ERROR_LEN];
+    struct domain *d;
+    uint32_t self_sid;
+    domid_t id = op->domain ? op->domain : free_domid();
+    long rc;
+
+    if (c->max_vcpus == 0 || c->max_vcpus > DOMAIN_MAX_VCPUS || id >= DOMID_FIRST_RESERVED ||
+        (c->flags & (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)) !=
+            (XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap))
+        return -EINVAL;
+    if (xsm_sid_to_context(c->ssidref, context, sizeof(context)))
+        return -EINVAL; /* not a SID the policy knows */
+    rc = xsm_hook_obj(XSM_HOOK_DOMCTL_CREATEDOMAIN, v->domain, NULL, c->ssidref);
+    if (rc)
+        return rc;
+    if (xsm_domain_self_sid(c->ssidref, &self_sid))
+        return -EINVAL;
+    format_snprintf(name, sizeof(name), "d%u", id);
+    rc = domain_create(id, name, c->max_vcpus, &d);
+    if (rc)
+        return rc;
+    d->sid = c->ssidref;
+    d->self_sid = self_sid;
+    printk("domain %u (%s): created by domain %u as %s, %u vCPUs\n", id, name, v->domain->id,
+           context, c->max_vcpus);
+    op->domain = id;
+    return 0;
+}
+
+/* Where vCPU 0 of a domain not yet started begins (pc, x0, PSTATE: EL1 AArch64 only). */
+static long dom_setvcpucontext(struct vcpu *v, struct domain *d, struct xen_domctl *op)
+{
+    struct vcpu_guest_context ctx;
+    uint64_t mode;
+    long rc;
+
+    if (op->u.vcpucontext.vcpu >= d->nr_vcpus)
+        return -ENOENT;
+    if (copy_from_guest(v, &ctx, op->u.vcpucontext.ctxt, sizeof(ctx)))
+        return -EFAULT;
+    mode = ctx.user_regs.cpsr & 0x1f; /* M[4:0]: EL1t 0b00100 or EL1h 0b00101 */
+    if (op->u.vcpucontext.vcpu != 0 || (mode != 0x4 && mode != 0x5) ||
+        !IS_ALIGNED(ctx.user_regs.pc64, 4))
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_DOMCTL_SETVCPUCONTEXT, v->domain, d);
+    if (rc)
+        return rc;
+    spin_lock(&d->lock);
+    if (d->state != DOMAIN_BUILDING) {
+        rc = -EBUSY; /* the running context is the guest's own business */
+    } else {
+        d->boot_entry = ctx.user_regs.pc64;
+        d->boot_x0 = ctx.user_regs.x[0];
+    }
+    spin_unlock(&d->lock);
+    return rc;
+}
+
 static long dom_set_target(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
     struct domain *t = domain_get(op->u.set_target.target, v->domain);
@@ -211,6 +313,7 @@ void do_domctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
         [XEN_DOMCTL_getvcpuinfo] = dom_getvcpuinfo,
         [XEN_DOMCTL_max_vcpus] = dom_max_vcpus,
         [XEN_DOMCTL_set_target] = dom_set_target,
+        [XEN_DOMCTL_setvcpucontext] = dom_setvcpucontext,
     };
     struct xen_domctl op;
     struct domain *d;
@@ -221,6 +324,12 @@ void do_domctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
     }
     if (op.interface_version != XEN_DOMCTL_INTERFACE_VERSION) {
         result->value = -EACCES; /* Xen's answer to a toolstack of another version */
+        return;
+    }
+    if (op.cmd == XEN_DOMCTL_createdomain) {
+        result->value = dom_createdomain(v, &op);
+        if (!result->value && copy_to_guest(v, args[0], &op, sizeof(op)))
+            result->value = -EFAULT;
         return;
     }
     if (op.cmd >= ARRAY_SIZE(cmds) || !cmds[op.cmd]) {

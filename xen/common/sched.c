@@ -376,8 +376,15 @@ void sched_run(void)
     for (;;) {
         struct domain *finished;
         struct vcpu *v;
-        uint64_t now = arch_time_ns(), next;
+        uint64_t now, next;
 
+        /* Every pass, busy or not: a system that never idles still frees dead domains. */
+        finished = domain_claim_finished();
+        if (finished) {
+            domain_destroy(finished);
+            continue;
+        }
+        now = arch_time_ns();
         spin_lock(&sched_lock);
         next = wake_expired(now);
         v = pick_next();
@@ -395,11 +402,6 @@ void sched_run(void)
         if (v) {
             arch_timer_set(earlier(next, v->slice_end_ns));
             arch_vcpu_enter(v);
-        }
-        finished = domain_claim_finished();
-        if (finished) {
-            domain_destroy(finished);
-            continue;
         }
         spin_lock(&sched_lock);
         cpu->idle = !run_head;

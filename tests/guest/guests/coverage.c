@@ -477,6 +477,32 @@ static long domctl(uint32_t cmd, domid_t dom, void (*fill)(struct xen_domctl *))
     return hypercall1(XEN_HC_domctl, (unsigned long)&cov_domctl);
 }
 
+static void fill_createdomain(struct xen_domctl *d)
+{
+    d->u.createdomain.ssidref = 12; /* the initial SID domU: target_t here */
+    d->u.createdomain.max_vcpus = 1;
+    d->u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+}
+
+static long cov_DOMCTL_CREATEDOMAIN(void)
+{
+    return domctl(XEN_DOMCTL_createdomain, 0, fill_createdomain);
+}
+
+static void fill_setvcpucontext(struct xen_domctl *d)
+{
+    static struct vcpu_guest_context ctx;
+    ctx.user_regs.pc64 = 0x40000000;
+    ctx.user_regs.cpsr = 0x3c5;
+    d->u.vcpucontext.vcpu = 0;
+    d->u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctx;
+}
+
+static long cov_DOMCTL_SETVCPUCONTEXT(void)
+{
+    return domctl(XEN_DOMCTL_setvcpucontext, cov_peer(), fill_setvcpucontext);
+}
+
 static long cov_DOMCTL_DESTROYDOMAIN(void)
 {
     return domctl(XEN_DOMCTL_destroydomain, cov_peer(), NULL);

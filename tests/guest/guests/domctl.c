@@ -38,6 +38,73 @@ static long sysctl(uint32_t cmd)
     return hypercall1(XEN_HC_sysctl, (unsigned long)&sc);
 }
 
+static bool gone(domid_t id)
+{
+    uint64_t end = timer_count() + timer_ticks_from_us(20000000);
+    while (domctl(XEN_DOMCTL_getdomaininfo, id) == 0 && timer_count() < end)
+        sched_yield();
+    return domctl(XEN_DOMCTL_getdomaininfo, id) == -XEN_ESRCH;
+}
+
+/* createdomain with the label newdom_t (its SID asked of the security server). */
+static domid_t create(void)
+{
+    static struct xen_flask_op fop;
+    static const char label[] = "system_u:system_r:newdom_t";
+    memset(&fop, 0, sizeof(fop));
+    fop.cmd = FLASK_CONTEXT_TO_SID;
+    fop.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    fop.u.sid_context.context = (uint64_t)(uintptr_t)label;
+    fop.u.sid_context.size = sizeof(label);
+    CHECK_EQ(hypercall1(XEN_HC_xsm_op, (unsigned long)&fop), 0);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.createdomain.ssidref = fop.u.sid_context.sid;
+    dc.u.createdomain.max_vcpus = 1;
+    dc.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    CHECK_EQ(domctl(XEN_DOMCTL_createdomain, 0), 0);
+    domid_t id = dc.domain;
+    CHECK(id >= 3 && id < DOMID_FIRST_RESERVED);
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, id), 0);
+    CHECK(dc.u.getdomaininfo.flags & XEN_DOMINF_paused);
+    CHECK_EQ(dc.u.getdomaininfo.ssidref, fop.u.sid_context.sid);
+    CHECK_EQ(dc.u.getdomaininfo.tot_pages, 0);
+    return id;
+}
+
+/*
+ * Domains built at run time: one destroyed before it ever ran; one given 2 MiB of RAM and
+ * an entry point, unpaused (it starts), which crashes at once on its empty memory and is
+ * destroyed by the hypervisor.
+ */
+static void build_domains(void)
+{
+    domid_t a = create();
+    CHECK_EQ(domctl(XEN_DOMCTL_destroydomain, a), 0);
+    CHECK_MSG(gone(a), "domain %u was not destroyed", a);
+
+    domid_t b = create();
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), -XEN_EINVAL); /* no RAM, no entry yet */
+    dc.u.max_mem.max_memkb = 2048;
+    CHECK_EQ(domctl(XEN_DOMCTL_max_mem, b), 0);
+    static uint64_t gfn[1] = {0x40000};
+    static struct xen_memory_reservation r;
+    r = (struct xen_memory_reservation){
+        .extent_start = (uint64_t)(uintptr_t)gfn, .nr_extents = 1, .extent_order = 9, .domid = b};
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_populate_physmap, (unsigned long)&r), 1);
+    static struct vcpu_guest_context ctx;
+    memset(&dc, 0, sizeof(dc));
+    dc.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctx;
+    ctx.user_regs.pc64 = 0x40000000;
+    ctx.user_regs.cpsr = 0x3c9; /* EL2h: refused */
+    CHECK_EQ(domctl(XEN_DOMCTL_setvcpucontext, b), -XEN_EINVAL);
+    ctx.user_regs.cpsr = 0x3c5; /* EL1h, interrupts masked */
+    CHECK_EQ(domctl(XEN_DOMCTL_setvcpucontext, b), 0);
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), 0);
+    CHECK_MSG(gone(b), "domain %u did not end", b);
+    printf("[guest] domctl: built domains %u and %u at run time\n", a, b);
+}
+
 static void role_ctl(void)
 {
     memset(&dc, 0, sizeof(dc));
@@ -139,6 +206,8 @@ static void role_ctl(void)
     CHECK_EQ(((struct xen_domctl_getdomaininfo *)buffer)[0].domain, 1);
     CHECK_EQ(((struct xen_domctl_getdomaininfo *)buffer)[1].domain, 2);
 
+    build_domains();
+
     /* Let domain 3 try its attacks first, then destroy domain 2 and wait until it is gone. */
     timer_delay_us(1500000);
     CHECK_EQ(domctl(XEN_DOMCTL_destroydomain, 2), 0);
@@ -174,6 +243,11 @@ static void role_attacker(void)
     sc.u.readconsole.buffer = (uint64_t)(uintptr_t)buffer;
     sc.u.readconsole.count = 64;
     CHECK_EQ(sysctl(XEN_SYSCTL_readconsole), -XEN_EACCES);
+    memset(&dc, 0, sizeof(dc));
+    dc.u.createdomain.ssidref = 12;
+    dc.u.createdomain.max_vcpus = 1;
+    dc.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    CHECK_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EACCES);
 }
 
 GUEST_TEST_XEN(domain_control)

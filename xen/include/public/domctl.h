@@ -45,6 +45,24 @@ struct xen_arch_domainconfig {
     uint32_t clock_frequency;
 };
 
+#define XEN_DOMCTL_CDF_hvm (1u << 0)
+#define XEN_DOMCTL_CDF_hap (1u << 1)
+
+struct xen_domctl_createdomain {
+    uint32_t ssidref; /* the new domain's FLASK SID */
+    uint8_t handle[16];
+    uint32_t flags; /* XEN_DOMCTL_CDF_*: hvm and hap on Arm */
+    uint32_t iommu_opts;
+    uint32_t max_vcpus;
+    uint32_t max_evtchn_port;
+    int32_t max_grant_frames;
+    int32_t max_maptrack_frames;
+    uint32_t grant_opts;
+    uint32_t vmtrace_size;
+    uint32_t cpupool_id;
+    struct xen_arch_domainconfig arch;
+};
+
 struct xen_domctl_getdomaininfo {
     domid_t domain;
     uint16_t pad1;
@@ -118,6 +136,7 @@ struct xen_domctl {
     domid_t domain;
     uint16_t _pad[3];
     union {
+        struct xen_domctl_createdomain createdomain;
         struct xen_domctl_getdomaininfo getdomaininfo;
         struct xen_domctl_max_mem max_mem;
         struct xen_domctl_vcpucontext vcpucontext;
@@ -129,6 +148,8 @@ struct xen_domctl {
 };
 
 _Static_assert(sizeof(struct xen_arch_domainconfig) == 12, "xen_arch_domainconfig");
+_Static_assert(sizeof(struct xen_domctl_createdomain) == 68, "createdomain");
+_Static_assert(offsetof(struct xen_domctl_createdomain, max_vcpus) == 28, "createdomain.max_vcpus");
 _Static_assert(sizeof(struct xen_domctl_getdomaininfo) == 120, "getdomaininfo");
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, nr_online_vcpus) == 64, "nr_online");
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, ssidref) == 72, "ssidref");
