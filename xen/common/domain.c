@@ -90,6 +90,9 @@ void domain_put(struct domain *d)
     unsigned old = __atomic_fetch_sub(&d->refs, 1, __ATOMIC_ACQ_REL);
 
     BUG_ON(old == 0);
+    /* The last reference to a shut-down domain: an idle CPU frees it now. */
+    if (old == 1 && __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == DOMAIN_SHUTDOWN)
+        sched_poke_idle_cpu();
 }
 
 unsigned domain_count(void)

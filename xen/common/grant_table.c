@@ -14,6 +14,7 @@
 #include <flaxen/grant_table.h>
 #include <flaxen/lib.h>
 #include <flaxen/page_alloc.h>
+#include <flaxen/sched.h>
 #include <flaxen/spinlock.h>
 #include <flaxen/string.h>
 #include <flaxen/xmalloc.h>
@@ -115,7 +116,9 @@ static void unmap_locked(struct domain *mapper, struct maptrack *m)
         __atomic_fetch_and(&e->flags, (uint16_t)~GTF_reading, __ATOMIC_SEQ_CST);
     if (e && !m->readonly && gt->write_maps[m->ref] && --gt->write_maps[m->ref] == 0)
         __atomic_fetch_and(&e->flags, (uint16_t)~GTF_writing, __ATOMIC_SEQ_CST);
-    __atomic_sub_fetch(&gt->pins, 1, __ATOMIC_ACQ_REL);
+    if (__atomic_sub_fetch(&gt->pins, 1, __ATOMIC_ACQ_REL) == 0 &&
+        __atomic_load_n(&m->granter->state, __ATOMIC_ACQUIRE) == DOMAIN_SHUTDOWN)
+        sched_poke_idle_cpu(); /* the granter was waiting for this: free it now */
     memset(m, 0, sizeof(*m));
 }
 

@@ -133,6 +133,13 @@ void sched_domain_forget(struct domain *d)
     spin_unlock(&sched_lock);
 }
 
+void sched_poke_idle_cpu(void)
+{
+    spin_lock(&sched_lock);
+    kick_idle_cpu();
+    spin_unlock(&sched_lock);
+}
+
 void sched_domain_pause(struct domain *d)
 {
     bool on_cpu;

@@ -66,6 +66,13 @@ void sched_domain_forget(struct domain *d);
  */
 void sched_domain_pause(struct domain *d);
 
+/*
+ * Wakes an idle CPU other than the caller, if there is one, so that it runs
+ * the scheduler loop (which frees dead domains): called when the last thing
+ * that held a shut-down domain back lets go of it.
+ */
+void sched_poke_idle_cpu(void);
+
 /* Undoes one sched_domain_pause. 0, or -EINVAL when d is not paused. */
 int sched_domain_unpause(struct domain *d);
 
