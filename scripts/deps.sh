@@ -76,6 +76,7 @@ arm64_download() {
         if ! dpkg --print-foreign-architectures | grep -qx arm64; then
             echo "deps: adding the arm64 architecture to dpkg" >&2
             $sudo dpkg --add-architecture arm64
+            apt_updated=0 # lists fetched before this hold no arm64 packages
         fi
         if [ $apt_updated -eq 0 ]; then
             echo "deps: $pkg:arm64 is not in apt's lists; running apt-get update" >&2

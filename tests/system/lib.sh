@@ -22,7 +22,7 @@ flaxen_boot() {
     local log=$1 smp=$2 pid
     shift 2
     timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,virtualization=on,gic-version=3 -cpu max \
-        -smp "$smp" -m 1G -nographic -no-reboot -kernel "$IMAGE" \
+        -smp "$smp" -m 1G -nographic -nic none -no-reboot -kernel "$IMAGE" \
         ${FLAXEN_POLICY:+-device guest-loader,addr=0x52000000,initrd=$FLAXEN_POLICY} "$@" \
         </dev/null >"$log" 2>&1 &
     pid=$!
