@@ -66,7 +66,7 @@ if [ -z "$fpsimd" ]; then
 else
     fail "hyp image: no FP/SIMD instruction outside .text.fpsimd" "$(echo "$fpsimd" | tr '\n' ';')"
 fi
-if "$READELF" -SW "$ELF" | grep -q ' \.text\.fpsimd '; then
+if grep -q ' \.text\.fpsimd ' < <("$READELF" -SW "$ELF"); then
     pass "hyp image: reserved section .text.fpsimd present"
 else
     fail "hyp image: reserved section .text.fpsimd present" "missing"

@@ -36,6 +36,7 @@ suites+=(
 )
 
 passed=0 failed=0 skipped=0
+failures=()
 log_dir="$BUILD/test-logs"
 mkdir -p "$log_dir"
 for entry in "${suites[@]}"; do
@@ -49,17 +50,25 @@ for entry in "${suites[@]}"; do
     while IFS= read -r line; do
         case "$line" in
         "[test] PASS "*) passed=$((passed + 1)); echo "  $line" ;;
-        "[test] FAIL "*) failed=$((failed + 1)); suite_failed=1; echo "  $line" ;;
+        "[test] FAIL "*)
+            failed=$((failed + 1)); suite_failed=1; echo "  $line"
+            failures+=("$name: ${line#\[test\] FAIL }") ;;
         "[test] SKIP "*) skipped=$((skipped + 1)); echo "  $line" ;;
         esac
     done <"$log"
     if [ $rc -ne 0 ] && [ $suite_failed -eq 0 ]; then
         failed=$((failed + 1))
         echo "  [test] FAIL $name: exited with status $rc without reporting a failure (log: $log)"
+        failures+=("$name: exited with status $rc (log: $log)")
         tail -5 "$log" | sed 's/^/    /'
     fi
 done
 
+# Repeat the failures just above the summary: a CI log is often read from its tail.
+if [ "${#failures[@]}" -gt 0 ]; then
+    echo "== failures"
+    for f in "${failures[@]}"; do echo "  $f"; done
+fi
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else

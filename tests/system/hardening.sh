@@ -31,7 +31,7 @@ run_case() {
     local name=$1 expect=$2 log="$log_dir/hardening_$1.log" rc
     flaxen_boot "$log" 1 -append "selftest=$name"
     rc=$?
-    if [ $rc -eq 125 ] && tr -d '\r' <"$log" | grep -Eq "^FATAL: .*($expect)"; then
+    if [ $rc -eq 125 ] && grep -Eq "^FATAL: .*($expect)" < <(tr -d '\r' <"$log"); then
         echo "[test] PASS hardening $name"
         return
     fi
