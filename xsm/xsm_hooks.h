@@ -187,6 +187,14 @@ enum xsm_target {
       SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
     X(FLASK_AVC_CACHESTATS, "xsm_op", "FLASK_AVC_CACHESTATS", XSM_RULE_PRIV, SECCLASS_SECURITY,    \
       SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
+    X(FLASK_ADD_OCONTEXT, "xsm_op", "FLASK_ADD_OCONTEXT", XSM_RULE_PRIV, SECCLASS_SECURITY,        \
+      SECURITY__ADD_OCONTEXT, XSM_TSID_SECURITY)                                                   \
+    X(FLASK_DEL_OCONTEXT, "xsm_op", "FLASK_DEL_OCONTEXT", XSM_RULE_PRIV, SECCLASS_SECURITY,        \
+      SECURITY__DEL_OCONTEXT, XSM_TSID_SECURITY)                                                   \
+    X(FLASK_DEVICETREE_LABEL, "xsm_op", "FLASK_DEVICETREE_LABEL", XSM_RULE_PRIV,                   \
+      SECCLASS_SECURITY, SECURITY__ADD_OCONTEXT, XSM_TSID_SECURITY)                                \
+    X(FLASK_DEVICETREE_UNLABEL, "xsm_op", "FLASK_DEVICETREE_LABEL, sid 0", XSM_RULE_PRIV,          \
+      SECCLASS_SECURITY, SECURITY__DEL_OCONTEXT, XSM_TSID_SECURITY)                                \
     X(FLASK_GET_PEER_SID, "xsm_op", "FLASK_GET_PEER_SID", XSM_RULE_PRIV, SECCLASS_SECURITY,        \
       SECURITY__COMPUTE_AV, XSM_TSID_SECURITY)                                                     \
     X(FLASK_RELABEL_DOMAIN, "xsm_op", "FLASK_RELABEL_DOMAIN", XSM_RULE_PRIV, SECCLASS_DOMAIN2,     \

@@ -774,7 +774,76 @@ static void test_expected_classes(struct unit *u)
     ss_destroy(s);
 }
 
+/* xsm_op ADD/DEL_OCONTEXT: run-time labels of hardware, overlaps refused, gone on reload. */
+static void test_ocontext_add_del(struct unit *u)
+{
+    struct ss_server *s = server(u, "policy/tests/ocontexts.30");
+    uint32_t nic = 0, gpu = 0, sid = 0;
+
+    if (!s)
+        return;
+    UNIT_CHECK(u, !ss_pirq_sid(s, 16, &nic) && !ss_pirq_sid(s, 17, &gpu));
+    UNIT_CHECK_EQ(u, ss_pirq_sid(s, 5, &sid), 0);
+    UNIT_CHECK_EQ(u, sid, SS_ISID_IRQ);
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 1, 5, 5, nic), 0);
+    UNIT_CHECK_EQ(u, ss_pirq_sid(s, 5, &sid), 0);
+    UNIT_CHECK_EQ(u, sid, nic);
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 1, 5, 5, nic), 0);            /* the same again */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 1, 5, 5, gpu), -SS_EEXIST);   /* another label */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 1, 17, 17, nic), -SS_EEXIST); /* the policy's */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 3, 0x200000, 0x2000ff, gpu), 0);
+    UNIT_CHECK_EQ(u, ss_iomem_sid(s, 0x200010, 0x200020, &sid), 0);
+    UNIT_CHECK_EQ(u, sid, gpu);
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 3, 0x2000f0, 0x200100, gpu), -SS_EEXIST); /* overlap */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 0, 1, 1, gpu), -SS_EINVAL);   /* initial SIDs: no */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 5, 1, 1, gpu), -SS_EINVAL);   /* device tree: no */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 2, 9, 8, gpu), -SS_EINVAL);   /* low > high */
+    UNIT_CHECK_EQ(u, ss_ocontext_add(s, 2, 8, 9, 99999), -SS_EINVAL); /* no such SID */
+    UNIT_CHECK_EQ(u, ss_ocontext_del(s, 3, 0x200000, 0x2000fe), -SS_ENOENT);
+    UNIT_CHECK_EQ(u, ss_ocontext_del(s, 3, 0x200000, 0x2000ff), 0);
+    UNIT_CHECK_EQ(u, ss_iomem_sid(s, 0x200010, 0x200020, &sid), 0);
+    UNIT_CHECK_EQ(u, sid, SS_ISID_IOMEM);
+    UNIT_CHECK_EQ(u, ss_ocontext_del(s, 1, 5, 5), 0);
+    UNIT_CHECK_EQ(u, ss_pirq_sid(s, 5, &sid), 0);
+    UNIT_CHECK_EQ(u, sid, SS_ISID_IRQ);
+    UNIT_CHECK_EQ(u, ss_ocontext_del(s, 1, 5, 5), -SS_ENOENT);
+    ss_destroy(s);
+}
+
+static void test_devicetree_label(struct unit *u)
+{
+    struct ss_server *s = server(u, "policy/tests/ocontexts.30");
+    uint32_t serial = 0, nic = 0, sid = 0;
+
+    if (!s)
+        return;
+    UNIT_CHECK(u, !ss_devicetree_sid(s, "/soc/serial@9000000", &serial) &&
+                      !ss_devicetree_sid(s, "/soc/ethernet@ff0e0000", &nic));
+    UNIT_CHECK_EQ(u, ss_devicetree_sid(s, "/soc/gpio@9030000", &sid), 0);
+    UNIT_CHECK_EQ(u, sid, SS_ISID_DEVICE);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/gpio@9030000", nic), 0);
+    UNIT_CHECK_EQ(u, ss_devicetree_sid(s, "/soc/gpio@9030000", &sid), 0);
+    UNIT_CHECK_EQ(u, sid, nic);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/gpio@9030000", nic), -SS_EEXIST);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/serial@9000000", nic), -SS_EEXIST);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/x", 99999), -SS_EINVAL); /* no such SID */
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "", nic), -SS_EINVAL);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/serial@9000000", 0), 0); /* the policy's own */
+    UNIT_CHECK_EQ(u, ss_devicetree_sid(s, "/soc/serial@9000000", &sid), 0);
+    UNIT_CHECK_EQ(u, sid, SS_ISID_DEVICE);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/serial@9000000", 0), -SS_ENOENT);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/serial@9000000", serial), 0);
+    UNIT_CHECK_EQ(u, ss_devicetree_sid(s, "/soc/serial@9000000", &sid), 0);
+    UNIT_CHECK_EQ(u, sid, serial);
+    UNIT_CHECK_EQ(u, ss_devicetree_label(s, "/soc/gpio@9030000", 0), 0);
+    UNIT_CHECK_EQ(u, ss_devicetree_sid(s, "/soc/gpio@9030000", &sid), 0);
+    UNIT_CHECK_EQ(u, sid, SS_ISID_DEVICE);
+    ss_destroy(s); /* ASan: the added paths and contexts are freed with the policy */
+}
+
 const struct unit_case unit_cases[] = {
+    UNIT_CASE(test_ocontext_add_del),
+    UNIT_CASE(test_devicetree_label),
     UNIT_CASE(test_initial_sids),
     UNIT_CASE(test_dynamic_sids),
     UNIT_CASE(test_unknown_sids_and_no_policy),

@@ -61,7 +61,10 @@ int main(void)
     printf("Every sub-op calls its hook after its arguments are copied in and checked and "
            "before\nany lock, allocation or effect. With FLASK (the default) the hook asks the "
            "AVC whether\nthe calling domain's SID has the permission on the target SID; with "
-           "`flask=disabled`\nthe dummy module applies Xen's privileged-domain rule.\n\n");
+           "`flask=disabled`\nthe dummy module applies Xen's privileged-domain rule (the "
+           "last column: \"itself\"\nincludes the domain a device model serves, see "
+           "`set_target`) and refuses with\n`-EPERM` as Xen's does; it has no `xsm_op`, "
+           "which then answers `-ENOSYS`.\n\n");
     printf("| hypercall | sub-op | hook | FLASK class:permission | checked against | dummy "
            "module |\n|---|---|---|---|---|---|\n");
     for (unsigned i = 0; i < XSM_HOOK_COUNT; i++) {
@@ -96,7 +99,10 @@ int main(void)
         "the remote domain and the remote\nchannel to the caller; `GRANT_MAP_REF` also checks "
         "`grant:map_write` for a writable\nmapping; `DOMCTL_SET_TARGET` also checks "
         "`domain2:set_as_target` on the new target;\n`SYSCTL_READCONSOLE` also checks "
-        "`xen:clearconsole` when it empties the ring.\n`SYSCTL_GETDOMAININFOLIST` checks "
+        "`xen:clearconsole` when it empties the ring.\n"
+        "`FLASK_DEVICETREE_LABEL` is one sub-op with two hooks, one per call: a label "
+        "(sid other\nthan 0) needs `security:add_ocontext`, a removal (sid 0) "
+        "`security:del_ocontext`.\n`SYSCTL_GETDOMAININFOLIST` checks "
         "`domain:getdomaininfo` once per listed domain and\nleaves out the ones refused, "
         "as Xen does.\n`FLASK_RELABEL_DOMAIN` also checks `domain2:relabelfrom` on the domain (or "
         "`domain2:relabelself`\nfor the caller itself) and `domain:transition` from its "

@@ -12,8 +12,8 @@
  * server's state, so they need `security:compute_av`.
  *
  * Not offered (-ENOSYS, and no hook since there is no sub-op): the
- * withdrawn USER and DISABLE, ADD/DEL_OCONTEXT (the security server has no
- * run-time object contexts yet), DEVICETREE_LABEL.
+ * withdrawn USER and DISABLE. Run-time object contexts (ADD/DEL_OCONTEXT,
+ * DEVICETREE_LABEL) live in the loaded policy: a LOAD replaces them.
  */
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
@@ -345,6 +345,72 @@ static long op_avc(struct vcpu *v, struct xen_flask_op *op, enum xsm_hook_id hoo
     return rc;
 }
 
+/* ---------------------------------------------------------------- hardware labels */
+
+/* The guest's errno for a security server result. */
+static long ss_errno(long rc)
+{
+    switch (rc) {
+    case 0:
+        return 0;
+    case -SS_EEXIST:
+        return -EEXIST;
+    case -SS_ENOENT:
+        return -ENOENT;
+    case -SS_ENOMEM:
+        return -ENOMEM;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* ADD/DEL_OCONTEXT: a run-time label for IRQs, I/O ports, memory frames or PCI devices. */
+static long op_ocontext(struct vcpu *v, struct xen_flask_op *op, bool add)
+{
+    struct xen_flask_ocontext *o = &op->u.ocontext;
+    long rc;
+
+    if (o->ocon < FLASK_OCON_PIRQ || o->ocon > FLASK_OCON_DEVICE || o->low > o->high)
+        return -EINVAL;
+    rc = xsm_hook(add ? XSM_HOOK_FLASK_ADD_OCONTEXT : XSM_HOOK_FLASK_DEL_OCONTEXT, v->domain, NULL);
+    if (rc)
+        return rc;
+    spin_lock(&flask_state.lock);
+    if (!flask_state.ss)
+        rc = -EINVAL;
+    else if (add)
+        rc = ss_ocontext_add(flask_state.ss, o->ocon, o->low, o->high, o->sid);
+    else
+        rc = ss_ocontext_del(flask_state.ss, o->ocon, o->low, o->high);
+    spin_unlock(&flask_state.lock);
+    return ss_errno(rc);
+}
+
+/*
+ * DEVICETREE_LABEL: label a device-tree node by its path (sid 0 removes the
+ * label). The path is at most FLASK_STRING_MAX bytes, its NUL included.
+ */
+static long op_devicetree_label(struct vcpu *v, struct xen_flask_op *op)
+{
+    struct xen_flask_devicetree_label *d = &op->u.devicetree_label;
+    enum xsm_hook_id hook =
+        d->sid ? XSM_HOOK_FLASK_DEVICETREE_LABEL : XSM_HOOK_FLASK_DEVICETREE_UNLABEL;
+    char *path;
+    long rc = copy_string_in(v, d->path, d->length, &path);
+
+    if (rc)
+        return rc;
+    rc = xsm_hook(hook, v->domain, NULL);
+    if (!rc) {
+        spin_lock(&flask_state.lock);
+        rc = flask_state.ss ? ss_devicetree_label(flask_state.ss, path, d->sid) : -SS_EINVAL;
+        spin_unlock(&flask_state.lock);
+        rc = ss_errno(rc);
+    }
+    xfree(path);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- domains and channels */
 
 static long op_get_peer_sid(struct vcpu *v, struct xen_flask_op *op)
@@ -387,6 +453,11 @@ void do_xsm_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
     struct xen_flask_op op;
     long rc;
 
+    /* flask=disabled: the dummy module has no xsm_op, as in Xen. */
+    if (xsm_mode() == XSM_MODE_DISABLED) {
+        result->value = -ENOSYS;
+        return;
+    }
     if (copy_from_guest(v, &op, args[0], sizeof(op))) {
         result->value = -EFAULT;
         return;
@@ -449,6 +520,15 @@ void do_xsm_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
         break;
     case FLASK_AVC_CACHESTATS:
         rc = op_avc(v, &op, XSM_HOOK_FLASK_AVC_CACHESTATS);
+        break;
+    case FLASK_ADD_OCONTEXT:
+        rc = op_ocontext(v, &op, true);
+        break;
+    case FLASK_DEL_OCONTEXT:
+        rc = op_ocontext(v, &op, false);
+        break;
+    case FLASK_DEVICETREE_LABEL:
+        rc = op_devicetree_label(v, &op);
         break;
     case FLASK_GET_PEER_SID:
         rc = op_get_peer_sid(v, &op);

@@ -792,6 +792,45 @@ static long cov_FLASK_AVC_CACHESTATS(void)
     return flask_op(FLASK_AVC_CACHESTATS, NULL);
 }
 
+static void fill_ocontext(struct xen_flask_op *op)
+{
+    op->u.ocontext =
+        (struct xen_flask_ocontext){.ocon = FLASK_OCON_PIRQ, .sid = 1, .low = 200, .high = 200};
+}
+
+static long cov_FLASK_ADD_OCONTEXT(void)
+{
+    return flask_op(FLASK_ADD_OCONTEXT, fill_ocontext);
+}
+
+static long cov_FLASK_DEL_OCONTEXT(void)
+{
+    return flask_op(FLASK_DEL_OCONTEXT, fill_ocontext);
+}
+
+static void fill_dt_label(struct xen_flask_op *op)
+{
+    static const char path[] = "/soc/coverage@0";
+    op->u.devicetree_label = (struct xen_flask_devicetree_label){
+        .sid = 1, .length = sizeof(path), .path = (uint64_t)(uintptr_t)path};
+}
+
+static void fill_dt_unlabel(struct xen_flask_op *op)
+{
+    fill_dt_label(op);
+    op->u.devicetree_label.sid = 0;
+}
+
+static long cov_FLASK_DEVICETREE_LABEL(void)
+{
+    return flask_op(FLASK_DEVICETREE_LABEL, fill_dt_label);
+}
+
+static long cov_FLASK_DEVICETREE_UNLABEL(void)
+{
+    return flask_op(FLASK_DEVICETREE_LABEL, fill_dt_unlabel);
+}
+
 static long cov_FLASK_GET_PEER_SID(void)
 {
     return flask_op(FLASK_GET_PEER_SID, fill_peer);

@@ -163,6 +163,33 @@ static void role_priv(void)
     op.u.peersid.evtchn = 1;
     CHECK_EQ(flask(FLASK_GET_PEER_SID), -XEN_EINVAL); /* no such channel */
 
+    /* A run-time label for IRQ 200 (domU_t's SID, for the test), refused twice, removed. */
+    memset(&op, 0, sizeof(op));
+    op.u.ocontext =
+        (struct xen_flask_ocontext){.ocon = FLASK_OCON_PIRQ, .sid = domu, .low = 200, .high = 200};
+    CHECK_EQ(flask(FLASK_ADD_OCONTEXT), 0);
+    op.u.ocontext.sid = xen;
+    CHECK_EQ(flask(FLASK_ADD_OCONTEXT), -XEN_EEXIST);
+    CHECK_EQ(flask(FLASK_DEL_OCONTEXT), 0);
+    CHECK_EQ(flask(FLASK_DEL_OCONTEXT), -XEN_ENOENT);
+    op.u.ocontext.ocon = 9;
+    CHECK_EQ(flask(FLASK_ADD_OCONTEXT), -XEN_EINVAL);
+
+    /* A device-tree node's label: added, refused again, removed, and no second removal. */
+    static const char dt_path[] = "/soc/flaskop@0";
+    memset(&op, 0, sizeof(op));
+    op.u.devicetree_label = (struct xen_flask_devicetree_label){
+        .sid = domu, .length = sizeof(dt_path), .path = (uint64_t)(uintptr_t)dt_path};
+    CHECK_EQ(flask(FLASK_DEVICETREE_LABEL), 0);
+    CHECK_EQ(flask(FLASK_DEVICETREE_LABEL), -XEN_EEXIST);
+    op.u.devicetree_label.sid = 0;
+    CHECK_EQ(flask(FLASK_DEVICETREE_LABEL), 0);
+    CHECK_EQ(flask(FLASK_DEVICETREE_LABEL), -XEN_ENOENT);
+    op.u.devicetree_label.sid = 0xfffff; /* no such SID */
+    CHECK_EQ(flask(FLASK_DEVICETREE_LABEL), -XEN_EINVAL);
+    op.u.devicetree_label.length = 0;
+    CHECK_EQ(flask(FLASK_DEVICETREE_LABEL), -XEN_EINVAL);
+
     /* Permissive and back. */
     memset(&op, 0, sizeof(op));
     op.u.enforce.enforcing = 0;

@@ -98,6 +98,25 @@ int ss_iomem_sid(struct ss_server *s, uint64_t low_pfn, uint64_t high_pfn, uint3
 int ss_pcidevice_sid(struct ss_server *s, uint32_t sbdf, uint32_t *sid);
 int ss_devicetree_sid(struct ss_server *s, const char *path, uint32_t *sid);
 
+/*
+ * Run-time labels of hardware (xsm_op ADD/DEL_OCONTEXT), in Xen's numbering
+ * of kinds: 1 pirq, 2 ioport, 3 iomem, 4 PCI device. add: [low, high] gets
+ * the context of `sid`; the same entry again is accepted, an overlapping
+ * one is refused (-SS_EEXIST). del: removes the entry with exactly that
+ * range (-SS_ENOENT when there is none). Such entries belong to the loaded
+ * policy: a policy load replaces them with the new policy's.
+ */
+int ss_ocontext_add(struct ss_server *s, uint32_t kind, uint64_t low, uint64_t high, uint32_t sid);
+int ss_ocontext_del(struct ss_server *s, uint32_t kind, uint64_t low, uint64_t high);
+
+/*
+ * xsm_op DEVICETREE_LABEL: sid != 0 labels the device-tree node `path`
+ * (-SS_EEXIST when it has a label already, even the same one); sid 0 removes
+ * its label (-SS_ENOENT when it has none). Like the entries above, these
+ * belong to the loaded policy.
+ */
+int ss_devicetree_label(struct ss_server *s, const char *path, uint32_t sid);
+
 /* Initial SIDs the Xen target uses for unlabeled hardware. */
 #define SS_ISID_UNLABELED 6
 #define SS_ISID_IOPORT 8

@@ -124,3 +124,108 @@ uint32_t ss_perm_bit(const struct ss_server *s, uint32_t tclass, const char *nam
 {
     return s->policy ? policydb_perm_bit(s->policy, tclass, name) : 0;
 }
+
+/* The list of one of Xen's run-time kinds, or NULL. */
+static struct ocontext_list *runtime_list(struct ss_server *s, uint32_t kind, uint64_t low,
+                                          uint64_t high)
+{
+    if (!s->policy || low > high || kind < OCON_PIRQ || kind > OCON_PCIDEVICE)
+        return NULL;
+    return &s->policy->ocon[kind];
+}
+
+/* Append an entry with a copy of context `c`; `path` (owned, may be NULL) goes with it. */
+static int append_entry(struct ocontext_list *list, uint64_t low, uint64_t high, char *path,
+                        const struct context *c)
+{
+    struct ocontext *items = ss_alloc((list->count + 1) * sizeof(*items));
+
+    if (!items)
+        return -SS_ENOMEM;
+    items[list->count] = (struct ocontext){.low = low, .high = high, .path = path};
+    if (context_copy(&items[list->count].context, c)) {
+        ss_free(items);
+        return -SS_ENOMEM;
+    }
+    for (uint32_t i = 0; i < list->count; i++)
+        items[i] = list->items[i]; /* the entries move; their contents stay theirs */
+    ss_free(list->items);
+    list->items = items;
+    list->count++;
+    return 0;
+}
+
+int ss_ocontext_add(struct ss_server *s, uint32_t kind, uint64_t low, uint64_t high, uint32_t sid)
+{
+    struct ocontext_list *list = runtime_list(s, kind, low, high);
+    const struct context *c = sidtab_search(&s->sids, sid);
+
+    if (!list || !c)
+        return -SS_EINVAL;
+    for (uint32_t i = 0; i < list->count; i++) {
+        const struct ocontext *o = &list->items[i];
+
+        if (o->low == low && o->high == high && context_equal(&o->context, c))
+            return 0; /* already so */
+        if (o->low <= high && low <= o->high)
+            return -SS_EEXIST;
+    }
+    return append_entry(list, low, high, NULL, c);
+}
+
+int ss_devicetree_label(struct ss_server *s, const char *path, uint32_t sid)
+{
+    struct ocontext_list *list;
+    const struct context *c = NULL;
+    size_t len;
+    char *copy;
+    int rc;
+
+    if (!s->policy || !path || !path[0])
+        return -SS_EINVAL;
+    if (sid && !(c = sidtab_search(&s->sids, sid)))
+        return -SS_EINVAL;
+    list = &s->policy->ocon[OCON_DEVICETREE];
+    for (uint32_t i = 0; i < list->count; i++) {
+        struct ocontext *o = &list->items[i];
+
+        if (ss_strcmp(o->path, path))
+            continue;
+        if (sid)
+            return -SS_EEXIST; /* relabelling takes a removal first, as in Xen */
+        context_destroy(&o->context);
+        ss_free(o->path);
+        list->items[i] = list->items[--list->count];
+        return 0;
+    }
+    if (!sid)
+        return -SS_ENOENT;
+    len = ss_strlen(path) + 1;
+    copy = ss_alloc(len);
+    if (!copy)
+        return -SS_ENOMEM;
+    ss_memcpy(copy, path, len);
+    rc = append_entry(list, 0, 0, copy, c);
+    if (rc)
+        ss_free(copy);
+    return rc;
+}
+
+int ss_ocontext_del(struct ss_server *s, uint32_t kind, uint64_t low, uint64_t high)
+{
+    struct ocontext_list *list = runtime_list(s, kind, low, high);
+
+    if (!list)
+        return -SS_EINVAL;
+    for (uint32_t i = 0; i < list->count; i++) {
+        struct ocontext *o = &list->items[i];
+
+        if (o->low == low && o->high == high) {
+            context_destroy(&o->context);
+            ss_free(o->path);
+            list->items[i] = list->items[--list->count];
+            return 0;
+        }
+    }
+    return -SS_ENOENT;
+}
