@@ -13,7 +13,11 @@
 #include "flask/avc.h"
 #include "flask/flask_hooks_extra.h"
 
-/* Xen's dummy module: the hardware (control) domain is privileged. */
+/*
+ * Xen's dummy module: the hardware (control) domain is privileged; a domain
+ * may act on itself, and a device model on the domain it serves (set_target).
+ * A refusal is -EPERM, as in Xen (FLASK's is -EACCES).
+ */
 static int dummy_check(enum xsm_rule rule, const struct domain *subject,
                        const struct domain *target)
 {
@@ -21,11 +25,13 @@ static int dummy_check(enum xsm_rule rule, const struct domain *subject,
     case XSM_RULE_HOOK:
         return 0;
     case XSM_RULE_TARGET:
-        return subject == target || subject->is_hardware ? 0 : -EACCES;
+        if (subject == target || (target && subject->target == target))
+            return 0;
+        return subject->is_hardware ? 0 : -EPERM;
     case XSM_RULE_PRIV:
-        return subject->is_hardware ? 0 : -EACCES;
+        return subject->is_hardware ? 0 : -EPERM;
     default:
-        return -EACCES;
+        return -EPERM;
     }
 }
 

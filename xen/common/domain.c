@@ -326,6 +326,8 @@ static bool other_domains_running(const struct domain *except)
 
 void domain_shutdown(struct domain *d, unsigned code)
 {
+    struct domain *target;
+
     spin_lock(&d->lock);
     if (d->state != DOMAIN_RUNNING && d->state != DOMAIN_BUILDING) {
         spin_unlock(&d->lock);
@@ -333,7 +335,15 @@ void domain_shutdown(struct domain *d, unsigned code)
     }
     d->state = DOMAIN_SHUTDOWN;
     d->shutdown_code = code;
+    /*
+     * A shut-down domain serves no one: drop set_target's reference now, so
+     * that two device models targeting each other cannot keep both alive.
+     */
+    target = d->target;
+    d->target = NULL;
     spin_unlock(&d->lock);
+    if (target)
+        domain_put(target);
     printk("domain %u (%s) shut down: %s\n", d->id, d->name, shutdown_reason_name(code));
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         sched_vcpu_kick(d->vcpus[i]);
@@ -467,6 +477,8 @@ void domain_destroy(struct domain *d)
         BUG_ON(d->vcpus[i]->pcpu != -1);
     sched_domain_forget(d); /* a vCPU may still wait on the run queue */
     domain_list_remove(d);
+    if (d->target)
+        domain_put(d->target); /* set_target's reference, if it never shut down */
     d->state = DOMAIN_DEAD;
     arch_domain_destroy(d);
     for (unsigned i = 0; i < d->nr_extents; i++) {

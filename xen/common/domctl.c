@@ -284,7 +284,7 @@ static long dom_setvcpucontext(struct vcpu *v, struct domain *d, struct xen_domc
 
 static long dom_set_target(struct vcpu *v, struct domain *d, struct xen_domctl *op)
 {
-    struct domain *t = domain_get(op->u.set_target.target, v->domain);
+    struct domain *t = domain_get(op->u.set_target.target, v->domain), *old;
     long rc;
 
     if (!t)
@@ -295,10 +295,19 @@ static long dom_set_target(struct vcpu *v, struct domain *d, struct xen_domctl *
     }
     /* make_priv_for on d, and (flask_hook_extra) set_as_target on t's SID. */
     rc = xsm_hook_obj2(XSM_HOOK_DOMCTL_SET_TARGET, v->domain, d, 0, t->sid);
-    if (!rc)
-        d->target_sid = t->sid;
-    domain_put(t);
-    return rc;
+    if (rc) {
+        domain_put(t);
+        return rc;
+    }
+    /* d keeps its reference to t until d is destroyed (the dummy module's device-model rule). */
+    spin_lock(&d->lock);
+    old = d->target;
+    d->target = t;
+    d->target_sid = t->sid;
+    spin_unlock(&d->lock);
+    if (old)
+        domain_put(old);
+    return 0;
 }
 
 void do_domctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)

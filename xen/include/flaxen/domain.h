@@ -72,9 +72,10 @@ struct domain_extent {
 struct domain {
     domid_t id;
     char name[DOMAIN_NAME_MAX];
-    uint32_t sid;        /* FLASK security id; 0 = unlabeled: may not run */
-    uint32_t self_sid;   /* type_transition of sid on itself (class domain) */
-    uint32_t target_sid; /* the domain a device model serves (set_target); 0 = none */
+    uint32_t sid;          /* FLASK security id; 0 = unlabeled: may not run */
+    uint32_t self_sid;     /* type_transition of sid on itself (class domain) */
+    uint32_t target_sid;   /* the domain a device model serves (set_target); 0 = none */
+    struct domain *target; /* that domain, referenced until this one is destroyed; or NULL */
     bool is_hardware;
     bool started;  /* domain_start ran: its vCPUs have been allowed to run */
     unsigned refs; /* domain_get references (atomic); a referenced domain is not destroyed */
