@@ -1,12 +1,14 @@
 /*
  * vcpu_op (public/vcpu.h): where a vCPU's vcpu_info lives, and whether a
- * vCPU is up. On Arm, vCPUs are started and stopped with PSCI (vpsci.c).
+ * vCPU is up. On Arm, vCPUs are started and stopped with PSCI (vpsci.c), so
+ * VCPUOP_up and VCPUOP_down are refused with -EINVAL, as Xen on Arm does.
  */
 #include <flaxen/arch.h>
 #include <flaxen/domain.h>
 #include <flaxen/event_channel.h>
 #include <flaxen/sched.h>
 #include <flaxen/spinlock.h>
+#include <flaxen/string.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 #include <xsm/xsm.h>
@@ -16,8 +18,10 @@
  * Moves vCPU t's vcpu_info into the guest page gfn at offset. The page must
  * be writable RAM of the domain; the structure must not cross it and must be
  * 8-byte aligned (the selector word is updated atomically). Registering
- * twice is refused (Xen too). Everything is marked pending afterwards, so no
- * event is lost in the move.
+ * twice is refused (Xen too). The new place starts as a copy of the old one
+ * (shared_info's slot for vCPU 0, empty for the others: Arm has no upcall
+ * mask in it) and
+ * everything is marked pending afterwards, so no event is lost in the move.
  */
 static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
 {
@@ -41,6 +45,11 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
         rc = -EINVAL;
     } else {
         vi = arch_phys_to_virt(pa + r.offset);
+        /* It carries on from where it was (Xen too): shared_info's slot, or empty. */
+        if (t->id < XEN_LEGACY_MAX_VCPUS)
+            memcpy(vi, &v->domain->shared_info->vcpu_info[t->id], sizeof(*vi));
+        else
+            memset(vi, 0, sizeof(*vi));
         vi->evtchn_pending_sel = ~0ull;
         t->vcpu_info = vi;
         __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
@@ -57,12 +66,17 @@ void do_vcpu_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
     uint64_t cmd = args[0], id = args[1];
     struct domain *d = v->domain;
 
-    if (cmd != VCPUOP_register_vcpu_info && cmd != VCPUOP_is_up) {
-        result->value = -ENOSYS;
-        return;
-    }
+    /*
+     * Xen on Arm's order: an unknown vCPU first, then an unknown command
+     * (-EINVAL: VCPUOP_up/down and the rest are x86's; Arm starts and stops
+     * vCPUs with PSCI). is_up is Flaxen's addition.
+     */
     if (id >= d->nr_vcpus) {
         result->value = -ENOENT;
+        return;
+    }
+    if (cmd != VCPUOP_register_vcpu_info && cmd != VCPUOP_is_up) {
+        result->value = -EINVAL;
         return;
     }
     if (cmd == VCPUOP_register_vcpu_info) {
