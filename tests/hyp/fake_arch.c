@@ -104,6 +104,11 @@ const char *arch_random_u64(uint64_t *value)
 void arch_print_cpu_info(void)
 {
 }
+
+void arch_sha256_init(void)
+{
+}
+
 void arch_boot_selfcheck(void)
 {
 }

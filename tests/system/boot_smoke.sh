@@ -29,6 +29,8 @@ variants=(
 first_missing() {
     local log=$1 smp=$2 line at=0 n
     local -a expect=("Flaxen hypervisor * (EL2)")
+    # -cpu max has FEAT_SHA256: measurements use the instructions, checked at boot.
+    expect+=("sha256: ARMv8 SHA-2 instructions (agree with the portable C)")
     for ((n = 0; n < smp; n++)); do
         expect+=("CPU $n online*")
     done

@@ -53,6 +53,13 @@ const char *arch_random_u64(uint64_t *value);
  */
 void arch_boot_selfcheck(void);
 
+/*
+ * Registers the CPU's hash instructions with the portable SHA-256 code when
+ * there are any and they agree with it (flaxen/sha256.h); prints which one
+ * measurements will use.
+ */
+void arch_sha256_init(void);
+
 /* Prints one or more lines describing the CPU and the hardening in force. */
 void arch_print_cpu_info(void);
 

@@ -28,6 +28,7 @@
 
 /* ID_AA64ISAR0_EL1 */
 #define ID_ISAR0_RNDR_SHIFT 60
+#define ID_ISAR0_SHA2_SHIFT 12 /* 1: SHA-256 instructions, 2: SHA-512 as well */
 /* ID_AA64ISAR1_EL1 */
 #define ID_ISAR1_APA_SHIFT 4
 #define ID_ISAR1_API_SHIFT 8
