@@ -62,10 +62,7 @@ BOOTINFO_HYP_OBJS := $(BOOTINFO_SRCS:%.c=$(BUILD)/hyp/obj/%.o)
 FDT_RESERVED_SECTION := .text.fpsimd
 
 # Tools of the hypervisor toolchain (mk/hyp.mk's HYP_CROSS), expanded when used.
-FDT_AR = $(HYP_CROSS)ar
-FDT_OBJCOPY = $(HYP_CROSS)objcopy
 FDT_OBJDUMP = $(HYP_CROSS)objdump
-FDT_READELF = $(HYP_CROSS)readelf
 
 # --------------------------------------------------------------- arm64 package
 # scripts/deps.sh fetches and unpacks it (make check and make run call it first).
@@ -73,32 +70,11 @@ $(LIBFDT_ARM64_A) $(LIBFDT_HYP_INCLUDE)/libfdt.h &:
 	$(Q)scripts/deps.sh
 
 # --------------------------------------------------------------- processed archive
-# Each member: every code section (.text, .text.*) becomes $(FDT_RESERVED_SECTION),
-# keeping its flags and bytes (objcopy's flag list would replace the flags, and one
-# without "contents" empties the section: compare the bytes to be sure); then no
-# other section may be executable, or the rule fails.
+# Every code section of every member becomes $(FDT_RESERVED_SECTION), bytes unchanged
+# (scripts/fpsimd-archive.sh checks both).
 LIBFDT_HYP_WORK := $(BUILD)/hyp/libfdt.work
-FDT_SECTIONS = $(FDT_READELF) -SW $(1) | sed -n 's/^ *\[ *[0-9]*\] *//p'
-FDT_BYTES = $(FDT_OBJDUMP) -s $(foreach s,$(2),-j $(s)) $(1) | grep '^ [0-9a-f]'
-$(LIBFDT_HYP_ARCHIVE): $(LIBFDT_ARM64_A) mk/fdt.mk
-	@rm -rf $(LIBFDT_HYP_WORK) && mkdir -p $(LIBFDT_HYP_WORK)
-	$(Q)cd $(LIBFDT_HYP_WORK) && $(FDT_AR) x $(abspath $<)
-	$(Q)set -e; for o in $(LIBFDT_HYP_WORK)/*.o; do \
-		code=$$($(call FDT_SECTIONS,$$o) | awk '$$1 ~ /^\.text(\..*)?$$/ { print $$1 }'); \
-		[ -n "$$code" ] || continue; \
-		before=$$($(call FDT_BYTES,$$o,$$code)); \
-		$(FDT_OBJCOPY) $$(for s in $$code; do echo --rename-section $$s=$(FDT_RESERVED_SECTION); done) $$o; \
-		after=$$($(call FDT_BYTES,$$o,$(FDT_RESERVED_SECTION))); \
-		if [ "$$before" != "$$after" ]; then \
-			echo "libfdt: $$(basename $$o): code changed while renaming its sections" >&2; exit 1; \
-		fi; \
-		bad=$$($(call FDT_SECTIONS,$$o) | awk '$$7 ~ /X/ && $$1 != "$(FDT_RESERVED_SECTION)" { print $$1 }'); \
-		if [ -n "$$bad" ]; then \
-			echo "libfdt: $$(basename $$o): executable section(s) outside $(FDT_RESERVED_SECTION): $$bad" >&2; \
-			exit 1; \
-		fi; \
-	done
-	$(Q)rm -f $@.tmp && $(FDT_AR) rcs $@.tmp $$(ls $(LIBFDT_HYP_WORK)/*.o | sort) && mv -f $@.tmp $@
+$(LIBFDT_HYP_ARCHIVE): $(LIBFDT_ARM64_A) mk/fdt.mk scripts/fpsimd-archive.sh
+	$(Q)HYP_CROSS=$(HYP_CROSS) scripts/fpsimd-archive.sh $@ $< $(LIBFDT_HYP_WORK)
 
 # Prints each member's FP/SIMD instruction count per section (same operand test as
 # scripts/check-hyp-objects.sh) and fails if any is outside the reserved section.
