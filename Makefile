@@ -42,11 +42,13 @@ deps:
 
 include flask/policy/policy.mk
 include mk/fdt.mk
+include mk/sodium.mk
 include mk/hyp.mk
 include mk/vgic-tests.mk
 include mk/guest.mk
 include mk/build-tests.mk
 include mk/core-tests.mk
+include mk/measured-boot.mk
 
 # Feature policies written for the tests: definitions + one .conf each.
 TEST_POLICY_CONFS := $(wildcard tests/policy/policies/*.conf)
@@ -144,6 +146,7 @@ static-check: $(FLASK_GEN_HEADERS)
 	$(Q)scripts/static-check.sh
 
 TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOST_BIN)/avc-audit \
+	$(HOST_BIN)/flaxen-manifest \
 	$(HOST_BIN)/xsm-hooks-doc \
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 

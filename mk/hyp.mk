@@ -45,7 +45,7 @@ HYP_IMAGE_BUDGET ?= 524288
 
 # The device-tree parser (xen/common/bootinfo.c + fdt_read.c, compiled by mk/fdt.mk) and
 # Debian's libfdt, rewritten so its code lives only in .text.fpsimd.
-HYP_BOOTINFO_OBJS := $(BOOTINFO_HYP_OBJS) $(LIBFDT_HYP_ARCHIVE)
+HYP_BOOTINFO_OBJS := $(BOOTINFO_HYP_OBJS) $(LIBFDT_HYP_ARCHIVE) $(SODIUM_HYP_ARCHIVE)
 
 # Relink/recompile when these settings change between runs.
 HYP_CONFIG_STAMP := $(HYP_IMAGE_DIR)/.config

@@ -20,12 +20,12 @@ host_packages=(
     make gcc clang lld cppcheck clang-format clang-tidy valgrind gawk
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler
     m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
-    libfdt-dev libssl-dev
+    libfdt-dev libssl-dev libsodium-dev
 )
 
-# libfdt-dev holds the static libfdt.a and the headers (libfdt1 only the shared
-# library, which a freestanding image cannot use).
-arm64_packages=(libfdt-dev)
+# libfdt-dev and libsodium-dev hold the static libfdt.a and libsodium.a (libfdt1 and
+# libsodium23 only the shared libraries, which a freestanding image cannot use).
+arm64_packages=(libfdt-dev libsodium-dev)
 
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

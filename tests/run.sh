@@ -25,6 +25,7 @@ done
 suites+=(
     "flask-query|tests/tools/flask_query.sh"
     "hooks-doc|tests/tools/hooks_doc.sh"
+    "flaxen-manifest|tests/tools/flaxen_manifest.sh"
     "conformance|tests/policy/conformance.sh"
     "audit2allow|tests/tools/audit2allow.sh"
     "guest|tests/guest/run.sh"

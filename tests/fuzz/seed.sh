@@ -17,6 +17,20 @@ fuzz_bootinfo)
         [ -f "$d" ] && cp -f "$d" "$corpus/"
     done
     ;;
+fuzz_manifest)
+    # Two signed manifests made by the tool (one domain; three, one with an MLS range).
+    tool="$BUILD/host/bin/flaxen-manifest"
+    key="$BUILD/fuzz/manifest-seed.pem"
+    [ -f "$key" ] || "$tool" keygen "$key"
+    printf 'seed image' >"$BUILD/fuzz/manifest-seed.img"
+    "$tool" build -k "$key" -o "$corpus/one" --serial 1 --domain d1 \
+        --image "$BUILD/fuzz/manifest-seed.img" --label system_u:system_r:domU_t
+    "$tool" build -k "$key" -o "$corpus/three" --serial 2 --domain dom0 \
+        --image "$BUILD/fuzz/manifest-seed.img" --cmdline "console=hvc0" \
+        --label system_u:system_r:dom0_t --domain a.1 --image "$BUILD/fuzz/manifest-seed.img" \
+        --label system_u:system_r:domU_t --domain b_2 --image "$key" \
+        --label system_u:system_r:domU_t --mls s0-s3:c0.c5
+    ;;
 fuzz_context)
     i=0
     for c in "system_u:system_r:dom0_t:s0" "system_u:system_r:domU_t:s0-s15:c0.c255" \

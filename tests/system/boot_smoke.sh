@@ -31,6 +31,7 @@ first_missing() {
     local -a expect=("Flaxen hypervisor * (EL2)")
     # -cpu max has FEAT_SHA256: measurements use the instructions, checked at boot.
     expect+=("sha256: ARMv8 SHA-2 instructions (agree with the portable C)")
+    expect+=("crypto self-test: SHA-256 and Ed25519 known answers OK")
     for ((n = 0; n < smp; n++)); do
         expect+=("CPU $n online*")
     done

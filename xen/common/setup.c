@@ -211,6 +211,7 @@ void start_flaxen(struct bootinfo *bi, const struct boot_layout *layout)
     page_alloc_selfcheck();
     arch_boot_selfcheck();
     arch_sha256_init();
+    crypto_selftest();
     arch_virt_boot_init(bi);
     online = smp_boot_secondaries(bi);
     printk("%u CPU%s online\n", online, online == 1 ? "" : "s");

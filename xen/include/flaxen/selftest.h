@@ -18,6 +18,12 @@
  */
 void selftest_run(const char *cmdline);
 
+/*
+ * Known answers of SHA-256 and Ed25519 verification (crypto_selftest.c);
+ * panics on a wrong one. Run at boot before anything is measured.
+ */
+void crypto_selftest(void);
+
 /* The architecture's own self-tests; false if `name` is not one of them. */
 bool arch_selftest(const char *name);
 

@@ -1,0 +1,24 @@
+# measured-boot/: the host side of measured boot (issue 5).
+#
+#   $(BUILD)/host/bin/flaxen-manifest   keygen, pubkey, build, print, verify (OpenSSL)
+#   $(BUILD)/fuzz/fuzz_manifest         the hypervisor's manifest parser under libFuzzer
+#
+# The hypervisor reads manifests with xen/common/manifest.c; the tool and the tests use
+# the same file, so what the tool writes is what the hypervisor parses.
+
+MANIFEST_HOST_SRCS := xen/common/manifest.c xen/common/sha256.c measured-boot/manifest_writer.c
+MANIFEST_HOST_HDRS := xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h \
+	measured-boot/manifest_writer.h
+
+$(BUILD)/host/bin/flaxen-manifest: measured-boot/flaxen-manifest.c $(MANIFEST_HOST_SRCS) \
+		$(MANIFEST_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Ixen/include -o $@ $< $(MANIFEST_HOST_SRCS) \
+		$(HOST_LDFLAGS) $(SODIUM_HOST_LIBS) -lcrypto
+
+$(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(MANIFEST_HOST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -D_DEFAULT_SOURCE -I. -Ixen/include -o $@ $< $(MANIFEST_HOST_SRCS) \
+		$(SODIUM_HOST_LIBS)
+
+host-tools: $(BUILD)/host/bin/flaxen-manifest
