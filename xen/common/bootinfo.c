@@ -39,15 +39,14 @@
  *  - CPUs: /cpus children with device_type "cpu"; /cpus #size-cells 0, reg one
  *    address of 1 or 2 cells holding only MPIDR affinity bits; no duplicates.
  *  - Modules: children of /chosen (and of its xen,domain children) whose compatible
- *    holds multiboot,module, multiboot,kernel, multiboot,ramdisk or xen,xsm-policy;
- *    at most one of the last three (none = BOOTMOD_UNKNOWN); reg exactly one region,
- *    non-empty, inside one RAM bank, overlapping no other module. bootargs is kept
- *    for kernels only. Under /chosen: one kernel at most (dom0's), at most two
- *    ramdisks (the second can only be a policy, see bootinfo_resolve_policy), one
- *    xen,xsm-policy at most, and not together with two ramdisks. dom0's ramdisk is
- *    the first in tree order: QEMU's guest-loader adds each module node in front of
- *    the others, so tree order is the reverse of the command line and "the first
- *    ramdisk after the kernel" would find none.
+ *    holds multiboot,module, multiboot,kernel, multiboot,ramdisk, xen,xsm-policy or
+ *    flaxen,domain-manifest; at most one of the last four (none = BOOTMOD_UNKNOWN); reg exactly one
+ * region, non-empty, inside one RAM bank, overlapping no other module. bootargs is kept for kernels
+ * only. Under /chosen: one kernel at most (dom0's), at most two ramdisks (the second can only be a
+ * policy, see bootinfo_resolve_policy), one xen,xsm-policy at most, and not together with two
+ * ramdisks, one flaxen,domain-manifest at most. dom0's ramdisk is the first in tree order: QEMU's
+ * guest-loader adds each module node in front of the others, so tree order is the reverse of the
+ * command line and "the first ramdisk after the kernel" would find none.
  *  - Domains: /chosen children compatible with xen,domain: name = node name,
  *    memory (KiB, 4 or 8 bytes, not 0), cpus (u32, not 0), seclabel (optional
  *    string), exactly one multiboot,kernel child, at most one multiboot,ramdisk, no
@@ -318,22 +317,26 @@ static int module_kind(struct parser *p, int node, enum bootinfo_module_kind *ki
 {
     const uint8_t *c;
     int len, rc = fdt_read_prop(&p->r, node, "compatible", &c, &len);
-    bool kernel, ramdisk, policy;
+    bool kernel, ramdisk, policy, manifest;
 
     if (rc <= 0)
         return rc;
     kernel = fdt_read_compatible(c, len, "multiboot,kernel");
     ramdisk = fdt_read_compatible(c, len, "multiboot,ramdisk");
     policy = fdt_read_compatible(c, len, "xen,xsm-policy");
-    if (kernel + ramdisk + policy > 1)
+    manifest = fdt_read_compatible(c, len, "flaxen,domain-manifest");
+    if (kernel + ramdisk + policy + manifest > 1)
         return fail(p, BOOTINFO_EINVAL, node, "compatible",
-                    "more than one of multiboot,kernel, multiboot,ramdisk, xen,xsm-policy");
-    if (!kernel && !ramdisk && !policy && !fdt_read_compatible(c, len, "multiboot,module"))
+                    "more than one of multiboot,kernel, multiboot,ramdisk, xen,xsm-policy, "
+                    "flaxen,domain-manifest");
+    if (!kernel && !ramdisk && !policy && !manifest &&
+        !fdt_read_compatible(c, len, "multiboot,module"))
         return 0;
-    *kind = kernel    ? BOOTMOD_KERNEL
-            : ramdisk ? BOOTMOD_RAMDISK
-            : policy  ? BOOTMOD_POLICY
-                      : BOOTMOD_UNKNOWN;
+    *kind = kernel     ? BOOTMOD_KERNEL
+            : ramdisk  ? BOOTMOD_RAMDISK
+            : policy   ? BOOTMOD_POLICY
+            : manifest ? BOOTMOD_MANIFEST
+                       : BOOTMOD_UNKNOWN;
     return 1;
 }
 
@@ -350,6 +353,9 @@ static int assign_module(struct parser *p, int node, int index)
         if (m->kind == BOOTMOD_POLICY)
             return fail(p, BOOTINFO_EINVAL, node, "compatible",
                         "xen,xsm-policy inside a xen,domain");
+        if (m->kind == BOOTMOD_MANIFEST)
+            return fail(p, BOOTINFO_EINVAL, node, "compatible",
+                        "flaxen,domain-manifest inside a xen,domain");
         slot = m->kind == BOOTMOD_KERNEL    ? &d->kernel
                : m->kind == BOOTMOD_RAMDISK ? &d->ramdisk
                                             : NULL;
@@ -357,6 +363,8 @@ static int assign_module(struct parser *p, int node, int index)
         slot = &bi->dom0_kernel;
     } else if (m->kind == BOOTMOD_POLICY) {
         slot = &bi->policy;
+    } else if (m->kind == BOOTMOD_MANIFEST) {
+        slot = &bi->manifest;
     } else if (m->kind == BOOTMOD_RAMDISK) {
         if (++p->chosen_ramdisks > 2)
             return fail(p, BOOTINFO_EINVAL, node, "compatible",
@@ -642,7 +650,7 @@ static void bootinfo_reset(struct bootinfo *bi)
 
     for (size_t i = 0; i < sizeof(*bi); i++)
         b[i] = 0;
-    bi->dom0_kernel = bi->dom0_ramdisk = bi->policy = -1;
+    bi->dom0_kernel = bi->dom0_ramdisk = bi->policy = bi->manifest = -1;
 }
 
 /*
@@ -707,29 +715,66 @@ static int resolve_error(char *err, const char *what, unsigned a, unsigned b)
 }
 
 /*
- * Finds a policy by its contents among the modules directly under /chosen of
- * kind UNKNOWN or RAMDISK, then settles dom0's ramdisk (bootinfo.h). Idempotent.
+ * Finds a policy and a domain manifest by their contents among the modules
+ * directly under /chosen of kind UNKNOWN or RAMDISK, then settles dom0's
+ * ramdisk (bootinfo.h). Idempotent.
  */
-int bootinfo_resolve_policy(struct bootinfo *bi, const void *const images[], char *err)
+/*
+ * Among the modules directly under /chosen of kind UNKNOWN or RAMDISK, the one
+ * whose contents `is_kind` accepts becomes of kind `kind` and *slot its index
+ * (which may already hold one named by its compatible: then two is an error).
+ */
+static int resolve_by_contents(struct bootinfo *bi, const void *const images[],
+                               bool (*is_kind)(const void *, size_t),
+                               enum bootinfo_module_kind kind, int *slot, const char *what,
+                               char *err)
 {
-    int found = bi->policy;
+    int found = *slot;
 
-    err[0] = '\0';
     for (unsigned i = 0; i < bi->nr_modules; i++) {
         struct bootinfo_module *m = &bi->modules[i];
         size_t size = m->where.size > SIZE_MAX ? SIZE_MAX : (size_t)m->where.size;
 
         if (m->domain != -1 || (m->kind != BOOTMOD_UNKNOWN && m->kind != BOOTMOD_RAMDISK) ||
-            !images || !images[i] || !bootinfo_is_policy_image(images[i], size))
+            !images || !images[i] || !is_kind(images[i], size))
             continue;
         if (found >= 0)
-            return resolve_error(err, "two FLASK policies", (unsigned)found, i);
+            return resolve_error(err, what, (unsigned)found, i);
         found = (int)i;
     }
     if (found >= 0) {
-        bi->modules[found].kind = BOOTMOD_POLICY;
-        bi->policy = found;
+        bi->modules[found].kind = kind;
+        *slot = found;
     }
+    return 0;
+}
+
+/* A domain manifest starts with its magic (flaxen/manifest.h). */
+bool bootinfo_is_manifest_image(const void *data, size_t len)
+{
+    static const char magic[] = "FLXMANI1";
+    const uint8_t *b = data;
+
+    if (!b || len < sizeof(magic) - 1)
+        return false;
+    for (size_t i = 0; i < sizeof(magic) - 1; i++)
+        if (b[i] != (uint8_t)magic[i])
+            return false;
+    return true;
+}
+
+int bootinfo_resolve_policy(struct bootinfo *bi, const void *const images[], char *err)
+{
+    int rc;
+
+    err[0] = '\0';
+    rc = resolve_by_contents(bi, images, bootinfo_is_policy_image, BOOTMOD_POLICY, &bi->policy,
+                             "two FLASK policies", err);
+    if (!rc)
+        rc = resolve_by_contents(bi, images, bootinfo_is_manifest_image, BOOTMOD_MANIFEST,
+                                 &bi->manifest, "two domain manifests", err);
+    if (rc)
+        return rc;
     bi->dom0_ramdisk = -1;
     for (unsigned i = 0; i < bi->nr_modules; i++) {
         if (bi->modules[i].domain != -1 || bi->modules[i].kind != BOOTMOD_RAMDISK)

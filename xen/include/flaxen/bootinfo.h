@@ -49,7 +49,8 @@ enum bootinfo_module_kind {
     BOOTMOD_UNKNOWN,
     BOOTMOD_KERNEL,
     BOOTMOD_RAMDISK,
-    BOOTMOD_POLICY, /* "xen,xsm-policy", or an unknown module starting with the policy magic */
+    BOOTMOD_POLICY,   /* "xen,xsm-policy", or an unknown module starting with the policy magic */
+    BOOTMOD_MANIFEST, /* "flaxen,domain-manifest", or an unknown module starting "FLXMANI1" */
 };
 
 struct bootinfo_module {
@@ -80,6 +81,7 @@ struct bootinfo {
     int dom0_ramdisk; /* first multiboot,ramdisk directly under /chosen, -1 = none;
                          final after bootinfo_resolve_policy() */
     int policy;       /* index of the FLASK policy module, -1 = none */
+    int manifest;     /* index of the signed domain manifest module, -1 = none */
 
     struct bootinfo_domain domains[BOOTINFO_MAX_DOMAINS];
     unsigned nr_domains;
@@ -122,10 +124,14 @@ bool bootinfo_is_policy_image(const void *data, size_t len);
  * code calls this with images[i] = module i's bytes (modules[i].where.size of
  * them; NULL = not mapped). Among the modules directly under /chosen of kind
  * BOOTMOD_UNKNOWN or BOOTMOD_RAMDISK, the one bootinfo_is_policy_image() accepts
- * becomes the policy; then the single remaining ramdisk there is dom0's.
+ * becomes the policy, and the one bootinfo_is_manifest_image() accepts the
+ * domain manifest; then the single remaining ramdisk there is dom0's.
  * Returns 0, or a negative error with a message in `err` (two policies, two
  * ramdisks left, a ramdisk without a dom0 kernel).
  */
 int bootinfo_resolve_policy(struct bootinfo *bi, const void *const images[], char *err);
+
+/* True when `data` (len bytes) starts with a domain manifest's magic "FLXMANI1". */
+bool bootinfo_is_manifest_image(const void *data, size_t len);
 
 #endif
