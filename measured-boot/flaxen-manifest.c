@@ -7,8 +7,10 @@
  *   flaxen-manifest pubkey KEY.pem [--c]
  *       its public key in hex, or as the C header the hypervisor is built with
  *   flaxen-manifest build -k KEY.pem -o OUT [--serial N] DOMAIN...
- *       DOMAIN: --domain NAME --image FILE [--cmdline TEXT] --label CONTEXT [--mls RANGE]
- *       the configuration digest is the SHA-256 of the domain's command line
+ *       DOMAIN: --domain NAME --image FILE [--cmdline TEXT] [--ramdisk FILE]
+ *               --label CONTEXT [--mls RANGE]
+ *       the configuration digest covers the command line and the ramdisk's digest
+ *       (manifest_config_digest)
  *   flaxen-manifest print FILE
  *   flaxen-manifest verify FILE (-k KEY.pem | --pubkey HEX)
  *
@@ -217,6 +219,9 @@ static void set_string(char *dst, size_t size, const char *value, const char *wh
 static int cmd_build(int argc, char **argv)
 {
     static struct manifest m, check;
+    static char cmdlines[MANIFEST_MAX_ENTRIES][4096];
+    static uint8_t ramdisks[MANIFEST_MAX_ENTRIES][32];
+    static bool has_ramdisk[MANIFEST_MAX_ENTRIES];
     const char *key_path = NULL, *out = NULL;
     struct manifest_entry *e = NULL;
     uint8_t pub[MANIFEST_PUBLIC_KEY_SIZE], *body, *full;
@@ -249,7 +254,6 @@ static int cmd_build(int argc, char **argv)
                 die(2, "more than %d domains", MANIFEST_MAX_ENTRIES);
             e = &m.entries[m.count++];
             set_string(e->name, sizeof(e->name), value, "domain name");
-            sha256_digest("", 0, e->config_sha256); /* no --cmdline: the empty one */
             have_image = have_label = false;
         } else if (!e) {
             die(2, "%s before the first --domain", opt);
@@ -259,7 +263,12 @@ static int cmd_build(int argc, char **argv)
             free(image);
             have_image = true;
         } else if (!strcmp(opt, "--cmdline")) {
-            sha256_digest(value, strlen(value), e->config_sha256);
+            set_string(cmdlines[m.count - 1], sizeof(cmdlines[0]), value, "command line");
+        } else if (!strcmp(opt, "--ramdisk")) {
+            uint8_t *ramdisk = read_file(value, &len);
+            sha256_digest(ramdisk, len, ramdisks[m.count - 1]);
+            free(ramdisk);
+            has_ramdisk[m.count - 1] = true;
         } else if (!strcmp(opt, "--label")) {
             set_string(e->label, sizeof(e->label), value, "label");
             have_label = true;
@@ -271,9 +280,12 @@ static int cmd_build(int argc, char **argv)
     }
     if (!key_path || !out || !e)
         die(2, "usage: build -k KEY.pem -o OUT [--serial N] --domain NAME --image FILE "
-               "[--cmdline TEXT] --label CONTEXT [--mls RANGE]...");
+               "[--cmdline TEXT] [--ramdisk FILE] --label CONTEXT [--mls RANGE]...");
     if (!have_image || !have_label)
         die(2, "domain '%s' needs --image and --label", e->name);
+    for (uint32_t i = 0; i < m.count; i++)
+        manifest_config_digest(cmdlines[i], has_ramdisk[i] ? ramdisks[i] : NULL,
+                               m.entries[i].config_sha256);
     key = load_key(key_path);
     public_key(key, pub);
     EVP_PKEY_free(key);

@@ -22,3 +22,22 @@ $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(
 		$(SODIUM_HOST_LIBS)
 
 host-tools: $(BUILD)/host/bin/flaxen-manifest
+
+# ---------------------------------------------------------------- the signing key
+# The public half is built into the hypervisor, which accepts only manifests signed
+# with it. A deployment sets FLAXEN_MANIFEST_KEY to its own key (made once with
+# `flaxen-manifest keygen`, kept offline); without it the build makes a development
+# key under $(BUILD)/keys, which the tests sign their manifests with.
+FLAXEN_MANIFEST_KEY ?= $(BUILD)/keys/manifest-signing.pem
+MANIFEST_KEY_H := $(BUILD)/include/flaxen/manifest_key.h
+
+$(BUILD)/keys/manifest-signing.pem: | $(BUILD)/host/bin/flaxen-manifest
+	@mkdir -p $(dir $@)
+	@echo "measured boot: no FLAXEN_MANIFEST_KEY: generating a development signing key, $@"
+	$(Q)$(BUILD)/host/bin/flaxen-manifest keygen $@
+
+$(MANIFEST_KEY_H): $(FLAXEN_MANIFEST_KEY) | $(BUILD)/host/bin/flaxen-manifest
+	@mkdir -p $(dir $@)
+	$(Q)$(BUILD)/host/bin/flaxen-manifest pubkey $< --c >$@.tmp && mv -f $@.tmp $@
+
+$(HYP_OBJ)/xen/common/measured_boot.c.o: $(MANIFEST_KEY_H)

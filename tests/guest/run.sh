@@ -61,6 +61,9 @@ reset_scenario() {
     s_timeout=20 s_expect="done" s_done=""
     s_pass=() s_fail=() s_require=() s_forbid=() s_device=() s_qemu_args=()
     s_modules=() s_dtmodules=() s_domains=() s_errors=() s_checks=()
+    s_manifest=auto s_manifest_addr=0x5f000000 s_manifest_omit=() s_manifest_labels=()
+    s_manifest_flip="" s_manifest_key="" s_dom0_label=system_u:system_r:dom0_t
+    s_manifest_images=() s_manifest_cmdlines=()
 }
 
 # Reads one scenario file into the s_* variables; problems go to s_errors.
@@ -108,6 +111,15 @@ parse_scenario() {
         module) s_modules+=("$value") ;;
         dtmodule) s_dtmodules+=("$value") ;;
         domain) s_domains+=("$value") ;;
+        manifest) s_manifest=$value ;;
+        manifest_addr) s_manifest_addr=$value ;;
+        manifest_omit) s_manifest_omit+=("$value") ;;
+        manifest_label) s_manifest_labels+=("$value") ;;
+        manifest_image) s_manifest_images+=("$value") ;;
+        manifest_cmdline) s_manifest_cmdlines+=("$value") ;;
+        manifest_flip) s_manifest_flip=$value ;;
+        manifest_key) s_manifest_key=$value ;;
+        dom0_label) s_dom0_label=$value ;;
         policy)
             read -ra words <<<"$value"
             s_dtmodules+=("xen,xsm-policy ${words[1]:-0x52000000} ${words[0]:-}")
@@ -153,7 +165,111 @@ build_command() {
     [ -n "$s_append" ] && qemu_cmd+=(-append "$s_append")
     for device in "${s_device[@]}"; do qemu_cmd+=(-device "$device"); done
     qemu_cmd+=("${s_qemu_args[@]}")
+    if [ -n "$s_hypervisor" ] && [ "$s_manifest" != none ]; then
+        make_manifest "$name" || return 1
+    fi
     [ $((${#s_dtmodules[@]} + ${#s_domains[@]})) -eq 0 ] || add_dt_nodes "$name"
+}
+
+# ---------------------------------------------------------------- the domain manifest
+
+# True when FILE starts with the FLASK policy magic (a policy passed as a ramdisk).
+is_policy_file() {
+    [ "$(od -An -tx1 -N4 "$1" 2>/dev/null | tr -d ' \n')" = 8cff7cf9 ]
+}
+
+# The value of KEY=VALUE among "NAME LABEL"-style scenario settings for a domain, or empty.
+setting_for() {
+    local domain=$1 entry
+    shift
+    for entry in "$@"; do
+        [ "${entry%% *}" = "$domain" ] && { echo "${entry#* }"; return; }
+    done
+}
+
+# manifest=auto (the default for hypervisor scenarios): a manifest signed with the build's
+# key (the one the hypervisor trusts), one entry per boot-time domain: its kernel image,
+# command line and ramdisk as the hypervisor will load them, and its seclabel
+# (dom0: dom0_label=, domains without one: system_u:system_r:domU_t). manifest=FILE uses a
+# file as it is; manifest=none boots without one. For the refusal scenarios:
+# manifest_omit=NAME leaves a domain out; manifest_label=NAME LABEL, manifest_image=NAME FILE
+# and manifest_cmdline=NAME TEXT list another label, image or command line for it;
+# manifest_key=FILE signs with another key (manifest_key=new: a key made for the run);
+# manifest_flip=OFFSET changes a bit of the byte at OFFSET after signing.
+make_manifest() {
+    local name=$1 tool="$BUILD/host/bin/flaxen-manifest" out="$log_dir/$name.manifest"
+    local key=${s_manifest_key:-${FLAXEN_MANIFEST_KEY:-$BUILD/keys/manifest-signing.pem}}
+    local args=() module kind addr image bootargs entry head token dname kernel ramdisk label
+    local dom0_kernel="" dom0_cmdline="" dom0_ramdisk=""
+    if [ "$s_manifest" != auto ]; then
+        [ -f "$s_manifest" ] || { build_error="manifest $s_manifest is missing"; return 1; }
+        s_dtmodules+=("flaxen,domain-manifest $s_manifest_addr $s_manifest")
+        return 0
+    fi
+    [ -x "$tool" ] || { build_error="$tool is missing (make host-tools)"; return 1; }
+    if [ "$key" = new ]; then
+        key="$log_dir/$name.other-key.pem"
+        rm -f "$key"
+        "$tool" keygen "$key" >/dev/null 2>&1 || { build_error="flaxen-manifest keygen failed"; return 1; }
+    fi
+    [ -f "$key" ] || { build_error="signing key $key is missing (make hyp makes it)"; return 1; }
+    for module in "${s_modules[@]}"; do
+        read -r kind addr image bootargs <<<"$module"
+        image=$(image_path "$image")
+        case "$kind" in
+        kernel) dom0_kernel=$image dom0_cmdline=${bootargs:-$s_append} ;;
+        ramdisk | initrd) is_policy_file "$image" || dom0_ramdisk=$image ;;
+        esac
+    done
+    if [ -n "$dom0_kernel" ] && ! omitted dom0; then
+        label=$(setting_for dom0 "${s_manifest_labels[@]}")
+        args+=(--domain dom0 --image "$dom0_kernel" --cmdline "$dom0_cmdline"
+            --label "${label:-$s_dom0_label}")
+        [ -z "$dom0_ramdisk" ] || args+=(--ramdisk "$dom0_ramdisk")
+    fi
+    for entry in "${s_domains[@]}"; do
+        head=${entry%% bootargs=*} bootargs="" kernel="" ramdisk="" label=""
+        [[ "$entry" == *" bootargs="* ]] && bootargs=${entry#* bootargs=}
+        read -ra tokens <<<"$head"
+        dname=${tokens[0]-}
+        for token in "${tokens[@]:1}"; do
+            case "$token" in
+            kernel=*@*) kernel=${token#kernel=} kernel=${kernel%@*} ;;
+            ramdisk=*@*) ramdisk=${token#ramdisk=} ramdisk=${ramdisk%@*} ;;
+            seclabel=*) label=${token#seclabel=} ;;
+            esac
+        done
+        omitted "$dname" && continue
+        token=$(setting_for "$dname" "${s_manifest_labels[@]}")
+        [ -z "$token" ] || label=$token
+        token=$(setting_for "$dname" "${s_manifest_images[@]}")
+        [ -z "$token" ] || kernel=$token
+        token=$(setting_for "$dname" "${s_manifest_cmdlines[@]}")
+        [ -z "$token" ] || bootargs=$token
+        args+=(--domain "$dname" --image "$(image_path "$kernel")" --cmdline "$bootargs"
+            --label "${label:-system_u:system_r:domU_t}")
+        [ -z "$ramdisk" ] || args+=(--ramdisk "$(image_path "$ramdisk")")
+    done
+    [ ${#args[@]} -gt 0 ] || return 0 # no domain to list
+    rm -f "$out"
+    "$tool" build -k "$key" -o "$out" --serial 1 "${args[@]}" >"$out.log" 2>&1 ||
+        { build_error="flaxen-manifest: $(tail -1 "$out.log")"; return 1; }
+    if [ -n "$s_manifest_flip" ]; then # one bit of the byte at that offset
+        token=$(od -An -tu1 -j "$s_manifest_flip" -N1 "$out" | tr -d ' ')
+        [ -n "$token" ] || { build_error="manifest_flip=$s_manifest_flip: past the end"; return 1; }
+        printf "\\$(printf %03o $((token ^ 1)))" |
+            dd of="$out" bs=1 seek="$s_manifest_flip" conv=notrunc 2>/dev/null
+    fi
+    s_dtmodules+=("flaxen,domain-manifest $s_manifest_addr $out")
+}
+
+# True when manifest_omit= names the domain.
+omitted() {
+    local entry
+    for entry in "${s_manifest_omit[@]}"; do
+        [ "$entry" = "$1" ] && return 0
+    done
+    return 1
 }
 
 # A file name, with guest:NAME standing for $BUILD/guest/NAME.bin.

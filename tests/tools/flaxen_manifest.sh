@@ -39,12 +39,15 @@ has "pubkey --c: a C array" "static const uint8_t manifest_public_key[32] = {"
 
 status "build" 0 "$T" build -k "$tmp/k.pem" -o "$tmp/m.bin" --serial 42 \
     --domain dom0 --image "$tmp/kernel" --cmdline "console=hvc0" --label system_u:system_r:dom0_t \
-    --domain web --image "$tmp/kernel2" --label system_u:system_r:domU_t --mls s0-s2:c0.c3
+    --domain web --image "$tmp/kernel2" --ramdisk "$tmp/kernel" \
+    --label system_u:system_r:domU_t --mls s0-s2:c0.c3
 status "print" 0 "$T" print "$tmp/m.bin"
 has "print: serial and count" "serial 42, 2 domains"
 has "print: image digest" "image   sha256:$(sha256sum "$tmp/kernel" | cut -c1-64)"
-has "print: config digest is the command line's" "config  sha256:$(printf 'console=hvc0' | sha256sum | cut -c1-64)"
+has "print: config digest covers the command line" "config  sha256:$(printf 'cmdline=console=hvc0\n' | sha256sum | cut -c1-64)"
 has "print: MLS range" "mls     s0-s2:c0.c3"
+ramdisk_line="ramdisk=sha256:$(sha256sum "$tmp/kernel" | cut -c1-64)"
+has "print: config digest covers the ramdisk" "config  sha256:$(printf 'cmdline=\n%s\n' "$ramdisk_line" | sha256sum | cut -c1-64)"
 status "verify with the key" 0 "$T" verify "$tmp/m.bin" -k "$tmp/k.pem"
 has "verify: good" "signature good"
 status "verify with the public key" 0 "$T" verify "$tmp/m.bin" --pubkey "$pub"

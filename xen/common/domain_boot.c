@@ -6,9 +6,11 @@
  * (asm/vgic.h), the grant-table window at 0x38000000, the event-channel
  * PPI 31. Domain ids: 0 for dom0, then 1, 2, ... in device-tree order.
  *
- * Order per domain: label first (a seclabel the policy does not know stops
- * the domain before anything is allocated), then memory and images, and
- * the vCPUs start only after every domain is built.
+ * Order per domain: label first, from the measurement of its images against
+ * the signed manifest (measured_boot.h); a domain the manifest does not list,
+ * or whose label the policy does not know, stops before anything is
+ * allocated. Then memory and images, and the vCPUs start only after every
+ * domain is built.
  */
 #include <flaxen/arch.h>
 #include <flaxen/cmdline.h>
@@ -18,6 +20,7 @@
 #include <flaxen/format.h>
 #include <flaxen/guest_fdt.h>
 #include <flaxen/kernel_image.h>
+#include <flaxen/measured_boot.h>
 #include <flaxen/string.h>
 #include <xsm/xsm.h>
 
@@ -51,10 +54,29 @@ static const void *module_bytes(const struct bootinfo_module *m)
     return arch_phys_to_virt(m->where.base);
 }
 
-static int domain_label(const struct boot_domain *bd, uint32_t *sid, char *err)
+/*
+ * The domain's SID, from its measurement (measured_boot.h): the manifest's
+ * label for its image and configuration, which the policy must know. Without
+ * a manifest outside enforcing mode: its device-tree seclabel, or the
+ * policy's initial SID.
+ */
+static int domain_label(const struct boot_domain *bd, uint32_t *sid, char *context, char *err)
 {
-    if (bd->seclabel[0])
-        return xsm_context_to_sid(bd->seclabel, sid, err, BUILD_ERROR_LEN);
+    struct measured_domain md = {
+        .name = bd->name,
+        .kernel = module_bytes(bd->kernel),
+        .kernel_len = bd->kernel->where.size,
+        .cmdline = bd->kernel->cmdline,
+        .ramdisk = bd->ramdisk ? module_bytes(bd->ramdisk) : NULL,
+        .ramdisk_len = bd->ramdisk ? bd->ramdisk->where.size : 0,
+        .requested_label = bd->seclabel,
+    };
+    int rc = measured_boot_domain_label(&md, context, BOOTINFO_LABEL_MAX, err);
+
+    if (rc)
+        return rc;
+    if (context[0])
+        return xsm_context_to_sid(context, sid, err, BUILD_ERROR_LEN);
     return xsm_initial_domain_sid(bd->hardware, sid);
 }
 
@@ -114,11 +136,15 @@ static struct domain *build_one(const struct boot_domain *bd)
     struct guest_layout layout;
     struct domain *d = NULL;
     uint32_t sid;
-    int rc = domain_label(bd, &sid, err);
+    int rc = domain_label(bd, &sid, context, err); /* context: the label asked of the policy */
 
+    if (rc == -EACCES) {
+        printk("domain %u (%s): %s: not built\n", bd->id, bd->name, err);
+        return NULL;
+    }
     if (rc) {
-        printk("domain %u (%s): seclabel '%s' refused: %s: not built\n", bd->id, bd->name,
-               bd->seclabel, err[0] ? err : "unknown to the policy");
+        printk("domain %u (%s): seclabel '%s' refused: %s: not built\n", bd->id, bd->name, context,
+               err[0] ? err : "unknown to the policy");
         return NULL;
     }
     rc = domain_create(bd->id, bd->name, bd->vcpus, &d);

@@ -39,7 +39,7 @@ const char *manifest_strerror(enum manifest_error e)
         return "an entry's label or MLS range is too long or has a character that is not "
                "printable, or the label is empty";
     case MANIFEST_EDUPLICATE:
-        return "two entries share a name, or an image and configuration";
+        return "two entries share a name";
     case MANIFEST_EKEY:
         return "signed for another key";
     case MANIFEST_ESIGNATURE:
@@ -176,10 +176,7 @@ enum manifest_error manifest_parse(const uint8_t *data, size_t len, struct manif
             return rc;
         }
         for (uint32_t j = 0; j < i; j++) {
-            const struct manifest_entry *o = &out->entries[j];
-
-            if (!strcmp(o->name, e->name) || (!memcmp(o->image_sha256, e->image_sha256, 32) &&
-                                              !memcmp(o->config_sha256, e->config_sha256, 32))) {
+            if (!strcmp(out->entries[j].name, e->name)) {
                 memset(out, 0, sizeof(*out));
                 return fail(MANIFEST_EDUPLICATE, off, where);
             }
@@ -222,15 +219,32 @@ enum manifest_error manifest_check_signature(const uint8_t *data, size_t len,
     return MANIFEST_OK;
 }
 
-const struct manifest_entry *manifest_find(const struct manifest *m, const uint8_t image_sha256[32],
-                                           const uint8_t config_sha256[32])
+void manifest_config_digest(const char *cmdline, const uint8_t *ramdisk_sha256, uint8_t digest[32])
 {
-    for (uint32_t i = 0; i < m->count; i++) {
-        const struct manifest_entry *e = &m->entries[i];
+    static const char hex[] = "0123456789abcdef";
+    struct sha256_ctx ctx;
+    char line[64];
 
-        if (!memcmp(e->image_sha256, image_sha256, 32) &&
-            !memcmp(e->config_sha256, config_sha256, 32))
-            return e;
+    sha256_init(&ctx);
+    sha256_update(&ctx, "cmdline=", 8);
+    sha256_update(&ctx, cmdline, strlen(cmdline));
+    sha256_update(&ctx, "\n", 1);
+    if (ramdisk_sha256) {
+        for (unsigned i = 0; i < 32; i++) {
+            line[2 * i] = hex[ramdisk_sha256[i] >> 4];
+            line[2 * i + 1] = hex[ramdisk_sha256[i] & 15];
+        }
+        sha256_update(&ctx, "ramdisk=sha256:", 15);
+        sha256_update(&ctx, line, 64);
+        sha256_update(&ctx, "\n", 1);
     }
+    sha256_final(&ctx, digest);
+}
+
+const struct manifest_entry *manifest_find(const struct manifest *m, const char *name)
+{
+    for (uint32_t i = 0; i < m->count; i++)
+        if (!strcmp(m->entries[i].name, name))
+            return &m->entries[i];
     return NULL;
 }

@@ -9,6 +9,7 @@
 #include <flaxen/domain_boot.h>
 #include <flaxen/hypercall.h>
 #include <flaxen/lib.h>
+#include <flaxen/measured_boot.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
 #include <flaxen/selftest.h>
@@ -35,6 +36,8 @@ static const char *module_kind_name(enum bootinfo_module_kind kind)
         return "ramdisk";
     case BOOTMOD_POLICY:
         return "XSM policy";
+    case BOOTMOD_MANIFEST:
+        return "domain manifest";
     default:
         return "unknown";
     }
@@ -217,6 +220,7 @@ void start_flaxen(struct bootinfo *bi, const struct boot_layout *layout)
     printk("%u CPU%s online\n", online, online == 1 ? "" : "s");
     selftest_run(bi->cmdline);
     security_setup(bi);
+    measured_boot_setup(bi);
     hypercall_boot_init(bi->cmdline);
     started = domain_boot_all(bi);
     if (!started) {

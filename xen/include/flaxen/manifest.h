@@ -18,15 +18,15 @@
  *     4  u16 name length, u16 label length, u16 MLS range length, u16 flags (0)
  *    12  u32 reserved, zero
  *    16  32 bytes: SHA-256 of the kernel image
- *    48  32 bytes: SHA-256 of the domain's configuration (its command line)
+ *    48  32 bytes: SHA-256 of the domain's configuration (manifest_config_digest)
  *    80  the name, the label, the MLS range (no NULs), then zeros up to the entry size
  *   signature (64): Ed25519 over the signed size's bytes from offset 0
  *
  * Names are 1-63 characters of [A-Za-z0-9._-]; a label is a full security
  * context, 1-255 printable characters without spaces; an MLS range is empty
- * or 1-255 such characters. Two entries may not share a name, nor the same
- * pair of digests. Anything else is refused: a manifest is taken whole or
- * not at all.
+ * or 1-255 such characters. Two entries may not share a name (several
+ * domains may run the same image and configuration under different names).
+ * Anything else is refused: a manifest is taken whole or not at all.
  */
 #ifndef FLAXEN_MANIFEST_H
 #define FLAXEN_MANIFEST_H
@@ -74,7 +74,7 @@ enum manifest_error {
     MANIFEST_ERESERVED,  /* a reserved field, flags or padding not zero */
     MANIFEST_ENAME,      /* an empty, too long or badly formed name */
     MANIFEST_ELABEL,     /* an empty, too long or badly formed label or MLS range */
-    MANIFEST_EDUPLICATE, /* two entries with one name, or with the same digests */
+    MANIFEST_EDUPLICATE, /* two entries with one name */
     MANIFEST_EKEY,       /* signed for another key (the key id differs) */
     MANIFEST_ESIGNATURE, /* the signature does not verify */
 };
@@ -101,8 +101,16 @@ void manifest_key_id(const uint8_t public_key[MANIFEST_PUBLIC_KEY_SIZE],
 enum manifest_error manifest_check_signature(const uint8_t *data, size_t len,
                                              const uint8_t public_key[MANIFEST_PUBLIC_KEY_SIZE]);
 
-/* The entry for an image and configuration digest, or NULL. */
-const struct manifest_entry *manifest_find(const struct manifest *m, const uint8_t image_sha256[32],
-                                           const uint8_t config_sha256[32]);
+/*
+ * The configuration digest of a domain: SHA-256 of the text
+ *   "cmdline=" <its command line> "\n"
+ * followed, when it has a ramdisk, by
+ *   "ramdisk=sha256:" <the ramdisk's SHA-256 in lower-case hex> "\n".
+ * ramdisk_sha256 is NULL for a domain without one.
+ */
+void manifest_config_digest(const char *cmdline, const uint8_t *ramdisk_sha256, uint8_t digest[32]);
+
+/* The entry of that name, or NULL. */
+const struct manifest_entry *manifest_find(const struct manifest *m, const char *name);
 
 #endif

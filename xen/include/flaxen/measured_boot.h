@@ -1,0 +1,48 @@
+/*
+ * Measured boot in the hypervisor (docs/security/measured-boot.md): the
+ * signed domain manifest, and labels that boot-time domains get only from
+ * their measurement.
+ */
+#ifndef FLAXEN_MEASURED_BOOT_H
+#define FLAXEN_MEASURED_BOOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <flaxen/bootinfo.h>
+
+#define MEASURED_BOOT_ERROR_LEN 240
+
+/*
+ * After the FLASK policy is loaded, on the boot CPU: finds the manifest among
+ * the boot modules, checks its structure and its signature with the public
+ * key built into the image. In enforcing mode a manifest that fails either
+ * check stops the boot; in permissive or disabled mode it is reported and
+ * ignored. No manifest at all: in enforcing mode no boot-time domain can be
+ * labeled (each is refused); otherwise domains keep their device-tree labels
+ * and the console says they are unmeasured.
+ */
+void measured_boot_setup(const struct bootinfo *bi);
+
+/* What a boot-time domain is measured over. */
+struct measured_domain {
+    const char *name;
+    const void *kernel;
+    size_t kernel_len;
+    const char *cmdline;
+    const void *ramdisk; /* or NULL */
+    size_t ramdisk_len;
+    const char *requested_label; /* the device tree's seclabel, "" = none */
+};
+
+/*
+ * Measures the domain and finds its manifest entry; on success writes the
+ * security context it must get into context (context_len bytes; "" = the
+ * policy's initial SID, only without a manifest outside enforcing mode) and
+ * returns 0. Refusals (-EACCES) say why in err: not in the manifest, listed
+ * under another name, or a device-tree label other than the manifest's.
+ */
+int measured_boot_domain_label(const struct measured_domain *md, char *context, size_t context_len,
+                               char *err);
+
+#endif
