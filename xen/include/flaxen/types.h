@@ -46,6 +46,7 @@ typedef uint64_t paddr_t; /* a host physical address */
 #define ERANGE 34
 #define ENOSYS 38
 #define ENODATA 61
+#define EPROTO 71
 #define EOPNOTSUPP 95
 #define ETIMEDOUT 110
 
