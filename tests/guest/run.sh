@@ -20,6 +20,8 @@ QEMU=${QEMU:-qemu-system-aarch64}
 KEEP_LOGS=${KEEP_LOGS:-0}
 VERBOSE=${VERBOSE:-0}
 scenario_dir=tests/guest/scenarios
+# shellcheck source=tests/lib/swtpm.sh
+. tests/lib/swtpm.sh
 log_dir=$BUILD/guest/logs
 passed=0
 failed=0
@@ -63,7 +65,7 @@ reset_scenario() {
     s_modules=() s_dtmodules=() s_domains=() s_errors=() s_checks=()
     s_manifest=auto s_manifest_addr=0x5f000000 s_manifest_omit=() s_manifest_labels=()
     s_manifest_flip="" s_manifest_key="" s_dom0_label=system_u:system_r:dom0_t
-    s_manifest_images=() s_manifest_cmdlines=()
+    s_manifest_images=() s_manifest_cmdlines=() s_tpm=yes tpm_dir=""
 }
 
 # Reads one scenario file into the s_* variables; problems go to s_errors.
@@ -111,6 +113,12 @@ parse_scenario() {
         module) s_modules+=("$value") ;;
         dtmodule) s_dtmodules+=("$value") ;;
         domain) s_domains+=("$value") ;;
+        tpm)
+            case "$value" in
+            yes | no) s_tpm=$value ;;
+            *) s_errors+=("line $number: tpm must be yes or no") ;;
+            esac
+            ;;
         manifest) s_manifest=$value ;;
         manifest_addr) s_manifest_addr=$value ;;
         manifest_omit) s_manifest_omit+=("$value") ;;
@@ -165,6 +173,11 @@ build_command() {
     [ -n "$s_append" ] && qemu_cmd+=(-append "$s_append")
     for device in "${s_device[@]}"; do qemu_cmd+=(-device "$device"); done
     qemu_cmd+=("${s_qemu_args[@]}")
+    if [ -n "$s_hypervisor" ] && [ "$s_tpm" = yes ]; then
+        tpm_dir="$log_dir/$name.tpm"
+        rm -rf "$tpm_dir"
+        mapfile -t -O "${#qemu_cmd[@]}" qemu_cmd < <(swtpm_qemu_args "$tpm_dir")
+    fi
     if [ -n "$s_hypervisor" ] && [ "$s_manifest" != none ]; then
         make_manifest "$name" || return 1
     fi
@@ -342,8 +355,12 @@ add_dt_nodes() {
     local name=$1 entry compatible addr file
     local source="$log_dir/$name.dts" dumped="$log_dir/$name.qemu.dtb" edited="$log_dir/$name.dtb"
     command -v dtc >/dev/null || { build_error="dtc is needed for dtmodule=, policy=, domain="; return 1; }
+    if [ -n "$tpm_dir" ]; then # QEMU connects to the TPM even to dump its device tree
+        swtpm_start "$tpm_dir" || { build_error=$swtpm_error; return 1; }
+    fi
     timeout -k 2 30 "${qemu_cmd[@]}" -machine dumpdtb="$dumped" </dev/null >/dev/null 2>&1 ||
         { build_error="QEMU could not dump its device tree"; return 1; }
+    [ -z "$tpm_dir" ] || swtpm_stop "$tpm_dir"
     dtc -q -I dtb -O dts -o "$source" "$dumped" || { build_error="dtc could not read the dump"; return 1; }
     {
         printf '/ {\n\tchosen {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n'
@@ -582,9 +599,14 @@ run_scenario() {
         report_fail "$name/boot: $build_error"
         return
     fi
+    if [ -n "$tpm_dir" ] && ! swtpm_start "$tpm_dir"; then
+        report_fail "$name/boot: $swtpm_error"
+        return
+    fi
     start=$(date +%s%N)
     timeout -k 5 "$s_timeout" "${qemu_cmd[@]}" </dev/null >"$log" 2>&1
     rc=$?
+    [ -z "$tpm_dir" ] || swtpm_stop "$tpm_dir"
     seconds=$(awk -v ns="$(($(date +%s%N) - start))" 'BEGIN { printf "%.1f", ns / 1e9 }')
     load_results "$log"
     check_tests "$name"
@@ -594,6 +616,7 @@ run_scenario() {
     [ "$VERBOSE" = 1 ] && sed 's/^/      | /' "$log"
     if [ "$scenario_failed" -eq 0 ] && [ "$KEEP_LOGS" != 1 ]; then
         rm -f "$log" "$log_dir/$name".{dts,dtb,qemu.dtb}
+        rm -rf "$log_dir/$name.tpm"
         note "(${seconds}s)"
     else
         note "(${seconds}s, console log: $log)"

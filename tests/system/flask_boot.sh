@@ -57,9 +57,7 @@ dt_policy() {
     local name=$1 file=$2 size dts=$log_dir/flask_boot_$1.dts
     local dumped=$log_dir/flask_boot_$1.qemu.dtb dtb=$log_dir/flask_boot_$1.dtb
     size=$(stat -c %s "$file")
-    timeout -k 2 30 "$QEMU" -M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1G \
-        -display none -nodefaults -machine dumpdtb="$dumped" </dev/null >/dev/null 2>&1 ||
-        return 1
+    flaxen_dump_dtb "$dumped" || return 1
     dtc -q -I dtb -O dts -o "$dts" "$dumped" || return 1
     {
         printf '/ {\n\tchosen {\n\t\t#address-cells = <2>;\n\t\t#size-cells = <2>;\n'

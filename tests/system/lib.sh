@@ -12,6 +12,38 @@ TIMEOUT=${TIMEOUT:-60}
 FLAXEN_POLICY=${FLAXEN_POLICY-$BUILD/policy/flaxen.30}
 log_dir=$BUILD/system/logs
 mkdir -p "$log_dir"
+# Every boot gets a software TPM (enforcing mode measures into one); FLAXEN_TPM=no boots without.
+FLAXEN_TPM=${FLAXEN_TPM:-yes}
+# shellcheck source=tests/lib/swtpm.sh
+. tests/lib/swtpm.sh
+
+# flaxen_tpm_start DIR: starts a TPM for one QEMU run and fills tpm_args with its QEMU
+# arguments (none with FLAXEN_TPM=no); non-zero, with swtpm_error set, if it cannot.
+flaxen_tpm_start() {
+    tpm_args=()
+    [ "$FLAXEN_TPM" = yes ] || return 0
+    swtpm_start "$1" || return 1
+    mapfile -t tpm_args < <(swtpm_qemu_args "$1")
+}
+
+flaxen_tpm_stop() {
+    [ "$FLAXEN_TPM" = yes ] && swtpm_stop "$1"
+    return 0
+}
+
+# flaxen_dump_dtb OUT [QEMU ARGS...]: QEMU's device tree for the boards flaxen_boot boots
+# (with the TPM node), to be edited and passed back with -dtb.
+flaxen_dump_dtb() {
+    local out=$1 dir="$log_dir/dump.tpm" rc
+    shift
+    flaxen_tpm_start "$dir" || return 1
+    timeout -k 2 30 "$QEMU" -M virt,virtualization=on,gic-version=3 -cpu max -smp 2 -m 1G \
+        -display none -nodefaults "${tpm_args[@]}" "$@" -machine dumpdtb="$out" </dev/null \
+        >/dev/null 2>&1
+    rc=$?
+    flaxen_tpm_stop "$dir"
+    return $rc
+}
 
 # flaxen_boot LOG SMP [QEMU ARGS...]
 # Boots $IMAGE with SMP CPUs, console to LOG. Returns QEMU's status, 124/137 on timeout, or
@@ -19,23 +51,34 @@ mkdir -p "$log_dir"
 # hypervisor halts the CPU and would otherwise sit until the timeout).
 
 flaxen_boot() {
-    local log=$1 smp=$2 pid
+    local log=$1 smp=$2 pid rc tpm_dir="${1%.log}.tpm"
     shift 2
+    if ! flaxen_tpm_start "$tpm_dir"; then
+        echo "$swtpm_error" >"$log"
+        return 126
+    fi
     timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,virtualization=on,gic-version=3 -cpu max \
-        -smp "$smp" -m 1G -nographic -nic none -no-reboot -kernel "$IMAGE" \
+        -smp "$smp" -m 1G -nographic -nic none -no-reboot -kernel "$IMAGE" "${tpm_args[@]}" \
         ${FLAXEN_POLICY:+-device guest-loader,addr=0x52000000,initrd=$FLAXEN_POLICY} "$@" \
         </dev/null >"$log" 2>&1 &
     pid=$!
+    rc=
     while kill -0 "$pid" 2>/dev/null; do
         if grep -q '^FATAL' "$log" 2>/dev/null; then
             sleep 1
             kill "$pid" 2>/dev/null
             wait "$pid" 2>/dev/null
-            return 125
+            rc=125
+            break
         fi
         sleep 0.2
     done
-    wait "$pid"
+    if [ -z "$rc" ]; then
+        wait "$pid"
+        rc=$?
+    fi
+    flaxen_tpm_stop "$tpm_dir"
+    return $rc
 }
 
 # flaxen_show_tail LOG: for a failure report, the first FATAL lines with the faulting

@@ -60,18 +60,10 @@ static const void *module_bytes(const struct bootinfo_module *m)
  * a manifest outside enforcing mode: its device-tree seclabel, or the
  * policy's initial SID.
  */
-static int domain_label(const struct boot_domain *bd, uint32_t *sid, char *context, char *err)
+static int domain_label(const struct boot_domain *bd, const struct measured_domain *md,
+                        uint32_t *sid, char *context, char *err)
 {
-    struct measured_domain md = {
-        .name = bd->name,
-        .kernel = module_bytes(bd->kernel),
-        .kernel_len = bd->kernel->where.size,
-        .cmdline = bd->kernel->cmdline,
-        .ramdisk = bd->ramdisk ? module_bytes(bd->ramdisk) : NULL,
-        .ramdisk_len = bd->ramdisk ? bd->ramdisk->where.size : 0,
-        .requested_label = bd->seclabel,
-    };
-    int rc = measured_boot_domain_label(&md, context, BOOTINFO_LABEL_MAX, err);
+    int rc = measured_boot_domain_label(md, context, BOOTINFO_LABEL_MAX, err);
 
     if (rc)
         return rc;
@@ -130,13 +122,32 @@ static int populate(struct domain *d, const struct boot_domain *bd, struct guest
     return rc ? rc : write_fdt(d, bd, l, err);
 }
 
+/* The domain's self SID, when the policy gives it one of its own (its own frame). */
+static __attribute__((noinline)) void print_self_sid(const struct domain *d)
+{
+    char self_context[BOOTINFO_LABEL_MAX];
+
+    if (d->self_sid != d->sid &&
+        !xsm_sid_to_context(d->self_sid, self_context, sizeof(self_context)))
+        printk("domain %u (%s): self SID %s\n", d->id, d->name, self_context);
+}
+
 static struct domain *build_one(const struct boot_domain *bd)
 {
-    char err[BUILD_ERROR_LEN] = "", context[BOOTINFO_LABEL_MAX], self_context[BOOTINFO_LABEL_MAX];
+    char err[BUILD_ERROR_LEN] = "", context[BOOTINFO_LABEL_MAX];
+    const struct measured_domain md = {
+        .name = bd->name,
+        .kernel = module_bytes(bd->kernel),
+        .kernel_len = bd->kernel->where.size,
+        .cmdline = bd->kernel->cmdline,
+        .ramdisk = bd->ramdisk ? module_bytes(bd->ramdisk) : NULL,
+        .ramdisk_len = bd->ramdisk ? bd->ramdisk->where.size : 0,
+        .requested_label = bd->seclabel,
+    };
     struct guest_layout layout;
     struct domain *d = NULL;
     uint32_t sid;
-    int rc = domain_label(bd, &sid, context, err); /* context: the label asked of the policy */
+    int rc = domain_label(bd, &md, &sid, context, err); /* context: the label asked of the policy */
 
     if (rc == -EACCES) {
         printk("domain %u (%s): %s: not built\n", bd->id, bd->name, err);
@@ -168,12 +179,11 @@ static struct domain *build_one(const struct boot_domain *bd)
     d->boot_entry = layout.entry;
     d->boot_x0 = layout.dtb_base;
     if (xsm_sid_to_context(sid, context, sizeof(context)))
-        strlcpy(context, "?", sizeof(context));
-    if (d->self_sid != d->sid &&
-        !xsm_sid_to_context(d->self_sid, self_context, sizeof(self_context)))
-        printk("domain %u (%s): self SID %s\n", d->id, d->name, self_context);
+        context[0] = '\0'; /* flask=disabled: no labels */
+    print_self_sid(d);
+    measured_boot_domain_started(&md, d->id, context); /* PCR 11, before any vCPU runs */
     printk("domain %u (%s): %s, %u vCPU%s, %lu MiB at %#lx, kernel %#lx, device tree %#lx\n", d->id,
-           d->name, context, d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
+           d->name, context[0] ? context : "?", d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
            (unsigned long)(d->ram_size >> 20), (unsigned long)d->ram_gpa,
            (unsigned long)layout.entry, (unsigned long)layout.dtb_base);
     return d;

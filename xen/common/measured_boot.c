@@ -8,19 +8,40 @@
  */
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
+#include <flaxen/event_log.h>
 #include <flaxen/format.h>
 #include <flaxen/lib.h>
 #include <flaxen/manifest.h>
 #include <flaxen/measured_boot.h>
 #include <flaxen/sha256.h>
 #include <flaxen/string.h>
+#include <flaxen/tpm.h>
 #include <flaxen/types.h>
+#include <flaxen/xmalloc.h>
 #include <xsm/xsm.h>
 
 #include <flaxen/manifest_key.h> /* generated from the deployment's key (mk/measured-boot.mk) */
 
+#define PCR_CONFIG 10       /* the hypervisor's command line, policy and manifest */
+#define PCR_BOOT_DOMAINS 11 /* each boot-time domain, with its label */
+#define EVENT_LOG_SIZE KIB(64)
+
 static struct manifest manifest;
 static bool manifest_in_force;
+
+static struct tpm tpm;
+static bool tpm_ready;
+static uint8_t expected[TPM_MAX_PCRS][SHA256_DIGEST_SIZE]; /* replay of our events from zero */
+static unsigned events;
+static struct event_log event_log;
+static uint8_t event_log_buffer[EVENT_LOG_SIZE];
+
+static int tis_transmit(void *ctx, const uint8_t *cmd, size_t len, uint8_t *rsp, size_t max,
+                        size_t *rsp_len, char *err)
+{
+    (void)ctx;
+    return tpm_tis_transmit(cmd, len, rsp, max, rsp_len, err);
+}
 
 static const char *mode_name(enum xsm_mode mode)
 {
@@ -58,6 +79,127 @@ static void refuse_manifest(enum xsm_mode mode, int module, const char *why, lon
            module, why, at, mode_name(mode));
 }
 
+/* Without a usable TPM: fatal when enforcing, otherwise measurements are only logged. */
+static void no_tpm(enum xsm_mode mode, const char *why)
+{
+    if (mode == XSM_MODE_ENFORCING)
+        boot_stop("measured boot: %s: enforcing mode needs a TPM 2.0 to measure into", why);
+    printk("measured boot: %s; %s mode: measurements are logged, not extended into a TPM\n", why,
+           mode_name(mode));
+}
+
+static const char *bank_name(uint16_t alg)
+{
+    switch (alg) {
+    case TPM_ALG_SHA1:
+        return "SHA-1";
+    case TPM_ALG_SHA256:
+        return "SHA-256";
+    case TPM_ALG_SHA384:
+        return "SHA-384";
+    case TPM_ALG_SHA512:
+        return "SHA-512";
+    default:
+        return "unknown";
+    }
+}
+
+/*
+ * The TPM from the device tree: started (or found started by the firmware),
+ * and only its SHA-256 bank may hold PCRs 10-12: Flaxen extends that bank
+ * alone, and a quote of another bank would vouch for nothing.
+ */
+static void tpm_setup(const struct bootinfo *bi, enum xsm_mode mode)
+{
+    const uint32_t ours = 1u << PCR_CONFIG | 1u << PCR_BOOT_DOMAINS | 1u << 12;
+    struct tpm_bank banks[TPM_MAX_BANKS];
+    char err[TPM_ERROR_LEN] = "";
+    unsigned count = 0;
+    bool sha256 = false;
+    uint32_t did_vid;
+
+    if (!bi->tpm.size) {
+        no_tpm(mode, "no TPM (tcg,tpm-tis-mmio) in the device tree");
+        return;
+    }
+    tpm.transmit = tis_transmit;
+    if (tpm_tis_init(bi->tpm.base, &did_vid, err) || tpm2_startup(&tpm, err) ||
+        tpm2_pcr_banks(&tpm, banks, TPM_MAX_BANKS, &count, err)) {
+        char why[TPM_ERROR_LEN + 48];
+
+        format_snprintf(why, sizeof(why), "the TPM at %#lx does not answer: %s",
+                        (unsigned long)bi->tpm.base, err);
+        no_tpm(mode, why);
+        return;
+    }
+    for (unsigned i = 0; i < count; i++) {
+        if (banks[i].alg == TPM_ALG_SHA256 && (banks[i].pcr_mask & ours) == ours)
+            sha256 = true;
+        else if (banks[i].pcr_mask & ours) {
+            char why[96];
+
+            format_snprintf(why, sizeof(why),
+                            "the TPM's %s bank holds PCRs 10-12, and Flaxen extends only SHA-256",
+                            bank_name(banks[i].alg));
+            no_tpm(mode, why);
+            return;
+        }
+    }
+    if (!sha256) {
+        no_tpm(mode, "the TPM has no SHA-256 bank with PCRs 10-12");
+        return;
+    }
+    tpm_ready = true;
+    printk("measured boot: TPM 2.0 at %#lx (vendor %#x, device %#x), SHA-256 bank\n",
+           (unsigned long)bi->tpm.base, did_vid & 0xffff, did_vid >> 16);
+}
+
+/*
+ * Logs an event and extends the TPM with its digest. In enforcing mode a
+ * failed extend stops the boot: what runs would not be what the PCRs say.
+ */
+static void measure(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE], const char *what)
+{
+    char err[TPM_ERROR_LEN] = "";
+
+    uint8_t both[2 * SHA256_DIGEST_SIZE];
+
+    if (event_log_append(&event_log, pcr, EV_IPL, digest, what, strlen(what) + 1))
+        boot_stop("measured boot: the event log (%lu KiB) is full",
+                  (unsigned long)(EVENT_LOG_SIZE >> 10));
+    memcpy(both, expected[pcr], SHA256_DIGEST_SIZE);
+    memcpy(both + SHA256_DIGEST_SIZE, digest, SHA256_DIGEST_SIZE);
+    sha256_digest(both, sizeof(both), expected[pcr]);
+    events++;
+    if (tpm_ready && tpm2_pcr_extend_sha256(&tpm, pcr, digest, err)) {
+        if (xsm_mode() == XSM_MODE_ENFORCING)
+            boot_stop("measured boot: extending PCR %u failed: %s", pcr, err);
+        printk("measured boot: extending PCR %u failed: %s\n", pcr, err);
+    }
+}
+
+static void measure_bytes(unsigned pcr, const void *data, size_t len, const char *what)
+{
+    uint8_t digest[SHA256_DIGEST_SIZE];
+
+    sha256_digest(data, len, digest);
+    measure(pcr, digest, what);
+}
+
+/* PCR 10: what the hypervisor was told, before it acts on it. */
+static void measure_configuration(const struct bootinfo *bi)
+{
+    if (event_log_init(&event_log, event_log_buffer, sizeof(event_log_buffer)))
+        boot_stop("measured boot: no room for the event log");
+    measure_bytes(PCR_CONFIG, bi->cmdline, strlen(bi->cmdline), "flaxen: command line");
+    if (bi->policy >= 0)
+        measure_bytes(PCR_CONFIG, arch_phys_to_virt(bi->modules[bi->policy].where.base),
+                      (size_t)bi->modules[bi->policy].where.size, "flaxen: FLASK policy");
+    if (bi->manifest >= 0)
+        measure_bytes(PCR_CONFIG, arch_phys_to_virt(bi->modules[bi->manifest].where.base),
+                      (size_t)bi->modules[bi->manifest].where.size, "flaxen: domain manifest");
+}
+
 void measured_boot_setup(const struct bootinfo *bi)
 {
     enum xsm_mode mode = xsm_mode();
@@ -68,6 +210,8 @@ void measured_boot_setup(const struct bootinfo *bi)
     const uint8_t *data;
     size_t where = 0;
 
+    tpm_setup(bi, mode);
+    measure_configuration(bi);
     manifest_key_id(manifest_public_key, id);
     hex(key_id, id, sizeof(id));
     if (bi->manifest < 0) {
@@ -159,4 +303,43 @@ int measured_boot_domain_label(const struct measured_domain *md, char *context, 
     if (xsm_mode() == XSM_MODE_DISABLED)
         context[0] = '\0'; /* measured and listed; without FLASK a label means nothing */
     return 0;
+}
+
+void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
+                                  const char *context)
+{
+    uint8_t image[SHA256_DIGEST_SIZE], ramdisk[SHA256_DIGEST_SIZE], config[SHA256_DIGEST_SIZE];
+    char image_hex[2 * SHA256_DIGEST_SIZE + 1], config_hex[2 * SHA256_DIGEST_SIZE + 1];
+    char what[BOOTINFO_NAME_MAX + BOOTINFO_LABEL_MAX + 200];
+
+    sha256_digest(md->kernel, md->kernel_len, image);
+    if (md->ramdisk)
+        sha256_digest(md->ramdisk, md->ramdisk_len, ramdisk);
+    manifest_config_digest(md->cmdline, md->ramdisk ? ramdisk : NULL, config);
+    hex(image_hex, image, sizeof(image));
+    hex(config_hex, config, sizeof(config));
+    format_snprintf(what, sizeof(what),
+                    "flaxen: domain %s label %s image sha256:%s config sha256:%s", md->name,
+                    context[0] ? context : "-", image_hex, config_hex);
+    measure_bytes(PCR_BOOT_DOMAINS, what, strlen(what), what);
+    printk("measured boot: PCR %u <- domain %u (%s) as %s\n", PCR_BOOT_DOMAINS, id, md->name,
+           context[0] ? context : "(no label)");
+}
+
+void measured_boot_check(void)
+{
+    uint8_t value[SHA256_DIGEST_SIZE];
+    char err[TPM_ERROR_LEN] = "";
+
+    if (!tpm_ready)
+        return;
+    for (unsigned pcr = PCR_CONFIG; pcr <= PCR_BOOT_DOMAINS; pcr++) {
+        if (tpm2_pcr_read_sha256(&tpm, pcr, value, err))
+            boot_stop("measured boot: reading PCR %u failed: %s", pcr, err);
+        if (memcmp(value, expected[pcr], sizeof(value)))
+            boot_stop("measured boot: PCR %u is not the replay of the event log: something else "
+                      "extended it",
+                      pcr);
+    }
+    printk("measured boot: PCRs 10 and 11 agree with the event log (%u events)\n", events);
 }

@@ -223,6 +223,7 @@ void start_flaxen(struct bootinfo *bi, const struct boot_layout *layout)
     measured_boot_setup(bi);
     hypercall_boot_init(bi->cmdline);
     started = domain_boot_all(bi);
+    measured_boot_check();
     if (!started) {
         printk("no domains to run: powering off\n");
         arch_power_off();

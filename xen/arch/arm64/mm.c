@@ -250,6 +250,7 @@ static int map_devices(const struct bootinfo *bi)
     int rc = map_device(&bi->uart);
 
     rc = rc ? rc : map_device(&bi->gicd);
+    rc = rc ? rc : map_device(&bi->tpm); /* the hypervisor's alone: never in a stage 2 */
     for (unsigned i = 0; !rc && i < bi->nr_gicr && i < BOOTINFO_MAX_REDIST; i++)
         rc = map_device(&bi->gicr[i]);
     return rc;

@@ -45,4 +45,20 @@ struct measured_domain {
 int measured_boot_domain_label(const struct measured_domain *md, char *context, size_t context_len,
                                char *err);
 
+/*
+ * Records a built domain before it may start: an event "flaxen: domain NAME
+ * label CONTEXT image sha256:HEX config sha256:HEX" in PCR 11, whose digest
+ * is the SHA-256 of that text. In enforcing mode a failed extend stops the
+ * boot.
+ */
+void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
+                                  const char *context);
+
+/*
+ * After the boot-time domains are built: reads PCRs 10 and 11 back from the
+ * TPM and compares them with the replay of the events logged (from zero, as
+ * nothing before Flaxen extends them). A difference stops the boot.
+ */
+void measured_boot_check(void);
+
 #endif
