@@ -149,6 +149,8 @@ enum xsm_target {
       XEN__READCONSOLE, XSM_TSID_XEN)                                                              \
     X(SYSCTL_PHYSINFO, "sysctl", "XEN_SYSCTL_physinfo", XSM_RULE_PRIV, SECCLASS_XEN,               \
       XEN__PHYSINFO, XSM_TSID_XEN)                                                                 \
+    X(SYSCTL_FLAXEN_ATTEST, "sysctl", "XEN_SYSCTL_flaxen_attest", XSM_RULE_PRIV, SECCLASS_FLAXEN,  \
+      FLAXEN__ATTEST, XSM_TSID_XEN)                                                                \
     X(SYSCTL_GETDOMAININFOLIST, "sysctl", "XEN_SYSCTL_getdomaininfolist", XSM_RULE_PRIV,           \
       SECCLASS_DOMAIN, DOMAIN__GETDOMAININFO, XSM_TSID_TARGET)                                     \
     X(FLASK_LOAD, "xsm_op", "FLASK_LOAD", XSM_RULE_PRIV, SECCLASS_SECURITY, SECURITY__LOAD_POLICY, \

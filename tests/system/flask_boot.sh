@@ -77,7 +77,7 @@ initrd_policy() {
 # in order) for variant $1.
 setup_variant() {
     local good_load=("Flask: policy version 30 (* bytes), MLS off, unknown permissions denied"
-        "Flask: 13 classes, * types, * attributes, * roles, * users, * booleans"
+        "Flask: 14 classes, * types, * attributes, * roles, * users, * booleans"
         "Flask: initial SID dom0 = system_u:system_r:dom0_t"
         "Flask: initial SID domU = system_u:system_r:domU_t")
     local labels=("Flask check: context system_u:system_r:domU_t: SID 12 (back: 0 system_u:system_r:domU_t)"

@@ -21,7 +21,7 @@ contains() { grep -qF -- "$2" "$1"; }
 "$FQ" check "$P" >"$tmp/check" 2>&1
 expect "check: version" contains "$tmp/check" "version: 30 (XenFlask)"
 expect "check: non-MLS" contains "$tmp/check" "mls: no"
-expect "check: hypervisor classes" contains "$tmp/check" "hypervisor classes: match Flaxen's 13 classes"
+expect "check: hypervisor classes" contains "$tmp/check" "hypervisor classes: match Flaxen's 14 classes"
 expect "check: booleans listed" contains "$tmp/check" "guest_writeconsole = 1"
 "$FQ" check "$PM" >"$tmp/checkm" 2>&1
 expect "check: MLS" contains "$tmp/checkm" "mls: yes"

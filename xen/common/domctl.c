@@ -16,10 +16,12 @@
 #include <flaxen/domain.h>
 #include <flaxen/domctl.h>
 #include <flaxen/format.h>
+#include <flaxen/measured_boot.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
 #include <flaxen/smp.h>
 #include <flaxen/string.h>
+#include <flaxen/xmalloc.h>
 #include <public/domctl.h>
 #include <public/sched.h>
 #include <public/sysctl.h>
@@ -442,6 +444,36 @@ static long sys_getdomaininfolist(struct vcpu *v, struct xen_sysctl *op)
     return 0;
 }
 
+/* Flaxen only: a TPM quote with the key and the event log (public/sysctl.h). */
+static long sys_flaxen_attest(struct vcpu *v, struct xen_sysctl *op)
+{
+    struct xen_sysctl_flaxen_attest *a = &op->u.flaxen_attest;
+    uint32_t lens[ATTEST_PARTS] = {0};
+    size_t max = a->buffer_len > ATTEST_MAX_BYTES ? ATTEST_MAX_BYTES : a->buffer_len;
+    uint8_t *out;
+    long rc;
+
+    if (a->pcr_mask == 0 || a->pcr_mask >> 24 || a->nonce_len == 0 ||
+        a->nonce_len > sizeof(a->nonce) || a->pad)
+        return -EINVAL;
+    rc = xsm_hook(XSM_HOOK_SYSCTL_FLAXEN_ATTEST, v->domain, NULL);
+    if (rc)
+        return rc;
+    out = xmalloc(max ? max : 1);
+    if (!out)
+        return -ENOMEM;
+    rc = measured_boot_attest(a->nonce, a->nonce_len, a->pcr_mask, out, max, lens);
+    a->quote_len = lens[ATTEST_QUOTE];
+    a->signature_len = lens[ATTEST_SIGNATURE];
+    a->key_len = lens[ATTEST_KEY];
+    a->log_len = lens[ATTEST_LOG];
+    if (!rc && copy_to_guest(v, a->buffer, out,
+                             (size_t)a->quote_len + a->signature_len + a->key_len + a->log_len))
+        rc = -EFAULT;
+    xfree(out);
+    return rc;
+}
+
 void do_sysctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
 {
     struct xen_sysctl op;
@@ -464,10 +496,14 @@ void do_sysctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
     case XEN_SYSCTL_getdomaininfolist:
         result->value = sys_getdomaininfolist(v, &op);
         break;
+    case XEN_SYSCTL_flaxen_attest:
+        result->value = sys_flaxen_attest(v, &op);
+        break;
     default:
         result->value = -ENOSYS;
         return;
     }
-    if (!result->value && copy_to_guest(v, args[0], &op, sizeof(op)))
+    /* The lengths go back with -ENOBUFS too: the caller learns the size it needs. */
+    if ((!result->value || result->value == -ENOBUFS) && copy_to_guest(v, args[0], &op, sizeof(op)))
         result->value = -EFAULT;
 }

@@ -14,6 +14,7 @@
 #include <flaxen/manifest.h>
 #include <flaxen/measured_boot.h>
 #include <flaxen/sha256.h>
+#include <flaxen/spinlock.h>
 #include <flaxen/string.h>
 #include <flaxen/tpm.h>
 #include <flaxen/types.h>
@@ -24,13 +25,18 @@
 
 #define PCR_CONFIG 10       /* the hypervisor's command line, policy and manifest */
 #define PCR_BOOT_DOMAINS 11 /* each boot-time domain, with its label */
-#define EVENT_LOG_SIZE KIB(64)
+#define EVENT_LOG_SIZE MEASURED_BOOT_LOG_MAX
 
 static struct manifest manifest;
 static bool manifest_in_force;
 
-static struct tpm tpm;
+static struct tpm tpm; /* after boot: under tpm_lock */
 static bool tpm_ready;
+static struct spinlock tpm_lock;
+static uint32_t ak_handle; /* 0: not created yet */
+static uint8_t ak_public[512];
+static size_t ak_public_len;
+static uint8_t quote_buffer[1024], signature_buffer[256];
 static uint8_t expected[TPM_MAX_PCRS][SHA256_DIGEST_SIZE]; /* replay of our events from zero */
 static unsigned events;
 static struct event_log event_log;
@@ -342,4 +348,44 @@ void measured_boot_check(void)
                       pcr);
     }
     printk("measured boot: PCRs 10 and 11 agree with the event log (%u events)\n", events);
+}
+
+int measured_boot_attest(const uint8_t *nonce, size_t nonce_len, uint32_t pcr_mask, uint8_t *out,
+                         size_t max, uint32_t lens[ATTEST_PARTS])
+{
+    char err[TPM_ERROR_LEN] = "";
+    size_t quote_len = 0, sig_len = 0, total;
+    int rc = 0;
+
+    if (!tpm_ready)
+        return -ENODEV;
+    spin_lock(&tpm_lock);
+    if (!ak_handle &&
+        tpm2_create_ak(&tpm, &ak_handle, ak_public, sizeof(ak_public), &ak_public_len, err)) {
+        ak_handle = 0;
+        rc = -EIO;
+    }
+    if (!rc &&
+        tpm2_quote(&tpm, ak_handle, nonce, nonce_len, pcr_mask, quote_buffer, sizeof(quote_buffer),
+                   &quote_len, signature_buffer, sizeof(signature_buffer), &sig_len, err))
+        rc = -EIO;
+    if (!rc) {
+        lens[ATTEST_QUOTE] = (uint32_t)quote_len;
+        lens[ATTEST_SIGNATURE] = (uint32_t)sig_len;
+        lens[ATTEST_KEY] = (uint32_t)ak_public_len;
+        lens[ATTEST_LOG] = (uint32_t)event_log.len;
+        total = quote_len + sig_len + ak_public_len + event_log.len;
+        if (total > max) {
+            rc = -ENOBUFS;
+        } else {
+            memcpy(out, quote_buffer, quote_len);
+            memcpy(out + quote_len, signature_buffer, sig_len);
+            memcpy(out + quote_len + sig_len, ak_public, ak_public_len);
+            memcpy(out + quote_len + sig_len + ak_public_len, event_log.buf, event_log.len);
+        }
+    }
+    spin_unlock(&tpm_lock);
+    if (rc == -EIO)
+        printk("measured boot: attestation failed: %s\n", err);
+    return rc;
 }

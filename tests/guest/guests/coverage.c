@@ -603,6 +603,16 @@ static long cov_SYSCTL_PHYSINFO(void)
     return sysctl(XEN_SYSCTL_physinfo);
 }
 
+static long cov_SYSCTL_FLAXEN_ATTEST(void)
+{
+    memset(&cov_sysctl, 0, sizeof(cov_sysctl));
+    cov_sysctl.u.flaxen_attest.pcr_mask = 1u << 10;
+    cov_sysctl.u.flaxen_attest.nonce_len = 20;
+    cov_sysctl.u.flaxen_attest.buffer = (uint64_t)(uintptr_t)cov_buffer;
+    cov_sysctl.u.flaxen_attest.buffer_len = 64;
+    return sysctl(XEN_SYSCTL_flaxen_attest);
+}
+
 /* Xen leaves out the domains the caller may not see: an empty list here means refused. */
 static long cov_SYSCTL_GETDOMAININFOLIST(void)
 {

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <flaxen/bootinfo.h>
+#include <flaxen/types.h>
 
 #define MEASURED_BOOT_ERROR_LEN 240
 
@@ -60,5 +61,23 @@ void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
  * nothing before Flaxen extends them). A difference stops the boot.
  */
 void measured_boot_check(void);
+
+#define MEASURED_BOOT_LOG_MAX KIB(64) /* the event log's room */
+/* The most an attestation writes: quote, signature, key (bounded by tpm2.c's buffers), log. */
+#define ATTEST_MAX_BYTES (1024 + 256 + 512 + MEASURED_BOOT_LOG_MAX)
+
+/* The four parts of an attestation, in the order they are written. */
+enum { ATTEST_QUOTE, ATTEST_SIGNATURE, ATTEST_KEY, ATTEST_LOG, ATTEST_PARTS };
+
+/*
+ * A quote of the SHA-256 PCRs in pcr_mask over nonce (1-64 bytes), by the
+ * attestation key (created on first use, kept loaded), written to out (max
+ * bytes) as quote, signature, the key's TPM2B_PUBLIC and the event log;
+ * lens[] gets each part's length. 0; -ENODEV without a TPM; -ENOBUFS when
+ * max is too small (lens[] still set); -EIO when the TPM fails. Any CPU, at
+ * run time: the TPM is used under a lock, a few milliseconds per quote.
+ */
+int measured_boot_attest(const uint8_t *nonce, size_t nonce_len, uint32_t pcr_mask, uint8_t *out,
+                         size_t max, uint32_t lens[ATTEST_PARTS]);
 
 #endif

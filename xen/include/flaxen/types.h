@@ -36,6 +36,7 @@ typedef uint64_t paddr_t; /* a host physical address */
 #define ENOENT 2
 #define ESRCH 3
 #define EIO 5
+#define ENODEV 19
 #define ENOMEM 12
 #define EACCES 13
 #define EFAULT 14
@@ -48,6 +49,7 @@ typedef uint64_t paddr_t; /* a host physical address */
 #define ENODATA 61
 #define EPROTO 71
 #define EOPNOTSUPP 95
+#define ENOBUFS 105
 #define ETIMEDOUT 110
 
 #endif

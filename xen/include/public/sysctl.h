@@ -15,6 +15,8 @@
 #define XEN_SYSCTL_readconsole 1
 #define XEN_SYSCTL_physinfo 3
 #define XEN_SYSCTL_getdomaininfolist 6
+/* Flaxen only: a number far from Xen's, "FL". */
+#define XEN_SYSCTL_flaxen_attest 0x464c
 
 struct xen_sysctl_readconsole {
     uint8_t clear;       /* IN: empty the ring after reading */
@@ -54,6 +56,28 @@ struct xen_sysctl_getdomaininfolist {
     uint32_t num_domains;      /* OUT */
 };
 
+/*
+ * XEN_SYSCTL_flaxen_attest: a TPM quote of the SHA-256 PCRs in pcr_mask over
+ * the caller's nonce, signed by the attestation key, with that key's public
+ * part and the measurement log. The output buffer receives, one after
+ * another: the TPM2B_ATTEST, the TPMT_SIGNATURE, the key's TPM2B_PUBLIC (each
+ * as the TPM gave it) and the TCG crypto-agile event log. The four lengths
+ * are written back also when the buffer is too small (-ENOBUFS), so the
+ * caller can retry with the size they add up to.
+ */
+struct xen_sysctl_flaxen_attest {
+    uint32_t pcr_mask;         /* IN: PCRs 0-23 of the SHA-256 bank, not 0 */
+    uint32_t nonce_len;        /* IN: 1-64 */
+    uint8_t nonce[64];         /* IN */
+    xen_guest_handle_t buffer; /* IN */
+    uint32_t buffer_len;       /* IN */
+    uint32_t quote_len;        /* OUT */
+    uint32_t signature_len;    /* OUT */
+    uint32_t key_len;          /* OUT */
+    uint32_t log_len;          /* OUT */
+    uint32_t pad;
+};
+
 struct xen_sysctl {
     uint32_t cmd;
     uint32_t interface_version;
@@ -61,6 +85,7 @@ struct xen_sysctl {
         struct xen_sysctl_readconsole readconsole;
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        struct xen_sysctl_flaxen_attest flaxen_attest;
         uint8_t pad[128];
     } u;
 };
@@ -70,6 +95,8 @@ _Static_assert(offsetof(struct xen_sysctl_readconsole, buffer) == 8, "readconsol
 _Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo");
 _Static_assert(offsetof(struct xen_sysctl_physinfo, total_pages) == 40, "physinfo.total_pages");
 _Static_assert(sizeof(struct xen_sysctl_getdomaininfolist) == 24, "getdomaininfolist");
+_Static_assert(sizeof(struct xen_sysctl_flaxen_attest) == 104, "flaxen_attest");
+_Static_assert(offsetof(struct xen_sysctl_flaxen_attest, buffer) == 72, "flaxen_attest.buffer");
 _Static_assert(offsetof(struct xen_sysctl, u) == 8, "xen_sysctl.u");
 _Static_assert(sizeof(struct xen_sysctl) == 136, "xen_sysctl");
 
