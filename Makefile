@@ -146,7 +146,7 @@ static-check: $(FLASK_GEN_HEADERS)
 	$(Q)scripts/static-check.sh
 
 TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOST_BIN)/avc-audit \
-	$(HOST_BIN)/flaxen-manifest \
+	$(HOST_BIN)/flaxen-manifest $(HOST_BIN)/flaxen-verify \
 	$(HOST_BIN)/xsm-hooks-doc \
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 

@@ -1,6 +1,8 @@
 # measured-boot/: the host side of measured boot (issue 5).
 #
 #   $(BUILD)/host/bin/flaxen-manifest   keygen, pubkey, build, print, verify (OpenSSL)
+#   $(BUILD)/host/bin/flaxen-verify     checks an attestation against golden values
+#                                       (TPM2-TSS for TPM structures, OpenSSL)
 #   $(BUILD)/fuzz/fuzz_manifest         the hypervisor's manifest parser under libFuzzer
 #
 # The hypervisor reads manifests with xen/common/manifest.c; the tool and the tests use
@@ -21,7 +23,13 @@ $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -D_DEFAULT_SOURCE -I. -Ixen/include -o $@ $< $(MANIFEST_HOST_SRCS) \
 		$(SODIUM_HOST_LIBS)
 
-host-tools: $(BUILD)/host/bin/flaxen-manifest
+$(BUILD)/host/bin/flaxen-verify: measured-boot/flaxen-verify.c xen/common/manifest.c \
+		xen/common/sha256.c xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Ixen/include -o $@ $< xen/common/manifest.c \
+		xen/common/sha256.c $(HOST_LDFLAGS) -ltss2-mu $(SODIUM_HOST_LIBS) -lcrypto
+
+host-tools: $(BUILD)/host/bin/flaxen-manifest $(BUILD)/host/bin/flaxen-verify
 
 # ---------------------------------------------------------------- the signing key
 # The public half is built into the hypervisor, which accepts only manifests signed

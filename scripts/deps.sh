@@ -20,7 +20,7 @@ host_packages=(
     make gcc clang lld cppcheck clang-format clang-tidy valgrind gawk
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler
     m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
-    libfdt-dev libssl-dev libsodium-dev swtpm swtpm-tools tpm2-tools
+    libfdt-dev libssl-dev libsodium-dev swtpm swtpm-tools tpm2-tools libtss2-dev
 )
 
 # libfdt-dev and libsodium-dev hold the static libfdt.a and libsodium.a (libfdt1 and

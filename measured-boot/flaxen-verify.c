@@ -1,0 +1,541 @@
+/*
+ * flaxen-verify: does a host run what its deployment expects?
+ *
+ *   flaxen-verify check --quote Q --signature S --key K --log L --nonce HEX
+ *                       [--enrolled-key FILE] [--golden FILE]
+ *       Q, S, K: the TPM2B_ATTEST, TPMT_SIGNATURE and TPM2B_PUBLIC of an attestation
+ *       (XEN_SYSCTL_flaxen_attest), L its TCG crypto-agile event log. Checks the key
+ *       (against the enrolled one when given), the quote's signature, that a TPM made it,
+ *       the nonce, that the quoted PCR digest is the replay of the log, and each measured
+ *       component against the golden values. Prints every check, then
+ *       "VERDICT: TRUSTED" (exit 0) or "VERDICT: UNTRUSTED" naming what differs (exit 1).
+ *   flaxen-verify golden --cmdline TEXT --policy FILE --manifest FILE
+ *       The golden values the build predicts for Flaxen's PCRs (10 and 11): one line per
+ *       event, "PCR sha256:HEX TEXT" (docs/security/measured-boot.md has the events).
+ *
+ * TPM structures are read with TPM2-TSS (libtss2-mu), signatures checked with OpenSSL.
+ * Exit status 2: a usage or input error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <tss2/tss2_mu.h>
+
+#include <flaxen/manifest.h>
+#include <flaxen/sha256.h>
+
+#define MAX_EVENTS 1024
+#define TEXT_MAX 1024
+
+static const char *program = "flaxen-verify";
+static unsigned failures;
+static char failed_names[2048];
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: ", program);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static void result(bool ok, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("  %s %s", ok ? "OK  " : "FAIL", name);
+    if (fmt) {
+        printf(": ");
+        va_start(ap, fmt);
+        vprintf(fmt, ap);
+        va_end(ap);
+    }
+    printf("\n");
+    if (!ok) {
+        failures++;
+        if (strlen(failed_names) + strlen(name) + 3 < sizeof(failed_names)) {
+            if (failed_names[0])
+                strcat(failed_names, "; ");
+            strcat(failed_names, name);
+        }
+    }
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf;
+    long size;
+
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || size > (1l << 26) ||
+        fseek(f, 0, SEEK_SET))
+        die("%s: cannot read its size, or larger than 64 MiB", path);
+    buf = malloc((size_t)size + 1);
+    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
+        die("%s: read error", path);
+    fclose(f);
+    *len = (size_t)size;
+    return buf;
+}
+
+static void hex(char *out, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", b[i]);
+    out[2 * n] = '\0';
+}
+
+static int parse_hex(const char *text, uint8_t *out, size_t max)
+{
+    size_t n = strlen(text) / 2;
+
+    if (strlen(text) % 2 || n == 0 || n > max)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        unsigned v;
+        if (sscanf(text + 2 * i, "%2x", &v) != 1)
+            return -1;
+        out[i] = (uint8_t)v;
+    }
+    return (int)n;
+}
+
+/* ---------------------------------------------------------------- the event log */
+
+struct event {
+    uint32_t pcr, type;
+    uint8_t sha256[32];
+    char text[TEXT_MAX]; /* the event data as text (printable bytes, up to a NUL) */
+};
+
+static struct event events[MAX_EVENTS];
+static unsigned nr_events;
+
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* Parses a crypto-agile log; false with a reason when malformed. */
+static bool parse_log(const uint8_t *log, size_t len, char *why)
+{
+    uint16_t algs[16], sizes[16];
+    uint32_t nalgs, header_size;
+    size_t at;
+
+    if (len < 32 + 33 || le32(log + 4) != 3 || memcmp(log + 32, "Spec ID Event03", 16)) {
+        strcpy(why, "no Spec ID Event03 header event");
+        return false;
+    }
+    header_size = le32(log + 28);
+    nalgs = le32(log + 32 + 24);
+    if (header_size < 29 || 32 + (size_t)header_size > len || nalgs == 0 || nalgs > 16 ||
+        28 + 4 * (size_t)nalgs > header_size) {
+        strcpy(why, "a malformed header event");
+        return false;
+    }
+    for (uint32_t i = 0; i < nalgs; i++) {
+        algs[i] = le16(log + 32 + 28 + 4 * i);
+        sizes[i] = le16(log + 32 + 30 + 4 * i);
+    }
+    at = 32 + header_size;
+    while (at < len) {
+        struct event *e = &events[nr_events];
+        uint32_t count, size;
+        bool have = false;
+
+        if (nr_events == MAX_EVENTS || len - at < 12) {
+            strcpy(why, "too many events, or one cut short");
+            return false;
+        }
+        e->pcr = le32(log + at);
+        e->type = le32(log + at + 4);
+        count = le32(log + at + 8);
+        at += 12;
+        for (uint32_t d = 0; d < count; d++) {
+            uint16_t alg, dsize = 0;
+
+            if (len - at < 2) {
+                strcpy(why, "an event cut short");
+                return false;
+            }
+            alg = le16(log + at);
+            for (uint32_t i = 0; i < nalgs; i++)
+                if (algs[i] == alg)
+                    dsize = sizes[i];
+            if (!dsize || len - at - 2 < dsize) {
+                strcpy(why, "an event with a digest of an algorithm the header does not list");
+                return false;
+            }
+            if (alg == 0x000b && dsize == 32) {
+                memcpy(e->sha256, log + at + 2, 32);
+                have = true;
+            }
+            at += 2 + (size_t)dsize;
+        }
+        if (len - at < 4 || len - at - 4 < (size = le32(log + at))) {
+            strcpy(why, "an event's data cut short");
+            return false;
+        }
+        at += 4;
+        size_t n = 0;
+        for (; n < size && n < TEXT_MAX - 1 && log[at + n]; n++)
+            e->text[n] = log[at + n] >= 0x20 && log[at + n] < 0x7f ? (char)log[at + n] : '?';
+        e->text[n] = '\0';
+        at += size;
+        if (!have) {
+            strcpy(why, "an event without a SHA-256 digest");
+            return false;
+        }
+        if (e->pcr >= 24) {
+            strcpy(why, "an event for a PCR over 23");
+            return false;
+        }
+        nr_events++;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- golden values */
+
+struct golden {
+    uint32_t pcr;
+    uint8_t sha256[32];
+    char text[TEXT_MAX];
+    bool seen;
+};
+
+static struct golden goldens[MAX_EVENTS];
+static unsigned nr_goldens;
+
+static void read_golden(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    char line[TEXT_MAX + 128];
+    unsigned number = 0;
+
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    while (fgets(line, sizeof(line), f)) {
+        struct golden *g = &goldens[nr_goldens];
+        char digest[65];
+        int used = 0;
+
+        number++;
+        line[strcspn(line, "\n")] = '\0';
+        if (!line[0] || line[0] == '#')
+            continue;
+        if (nr_goldens == MAX_EVENTS ||
+            sscanf(line, "%u sha256:%64s %n", &g->pcr, digest, &used) != 2 || !used ||
+            parse_hex(digest, g->sha256, 32) != 32 || g->pcr > 23)
+            die("%s:%u: expected \"PCR sha256:HEX TEXT\"", path, number);
+        snprintf(g->text, sizeof(g->text), "%s", line + used);
+        nr_goldens++;
+    }
+    fclose(f);
+}
+
+/* The component an event names: "domain NAME" for a domain, else its text. */
+static void component(const char *text, char *out, size_t max)
+{
+    const char *p = strstr(text, " label ");
+
+    if (!strncmp(text, "flaxen: domain ", 15) && p)
+        snprintf(out, max, "%.*s", (int)(p - text), text);
+    else
+        snprintf(out, max, "%s", text);
+}
+
+static void compare_golden(void)
+{
+    for (unsigned i = 0; i < nr_events; i++) {
+        const struct event *e = &events[i];
+        char name[TEXT_MAX], other[TEXT_MAX], a[65], b[65];
+        bool matched = false;
+
+        if (e->pcr != 10 && e->pcr != 11 && e->pcr != 12)
+            continue; /* firmware and boot loader: compared through the PCR digest */
+        component(e->text, name, sizeof(name));
+        for (unsigned g = 0; g < nr_goldens && !matched; g++) {
+            component(goldens[g].text, other, sizeof(other));
+            if (goldens[g].pcr != e->pcr || strcmp(name, other) || goldens[g].seen)
+                continue;
+            goldens[g].seen = matched = true;
+            hex(a, e->sha256, 32);
+            hex(b, goldens[g].sha256, 32);
+            if (strcmp(e->text, goldens[g].text))
+                result(false, name, "logged \"%s\", expected \"%s\"", e->text, goldens[g].text);
+            else
+                result(!memcmp(e->sha256, goldens[g].sha256, 32), name,
+                       memcmp(e->sha256, goldens[g].sha256, 32) ? "sha256:%s, expected sha256:%s"
+                                                                : "sha256:%s",
+                       a, b);
+        }
+        if (!matched)
+            result(false, name, "measured into PCR %u but not among the golden values", e->pcr);
+    }
+    for (unsigned g = 0; g < nr_goldens; g++)
+        if (!goldens[g].seen) {
+            char name[TEXT_MAX];
+            component(goldens[g].text, name, sizeof(name));
+            result(false, name, "expected in PCR %u, not measured", goldens[g].pcr);
+        }
+}
+
+/* ---------------------------------------------------------------- the quote */
+
+static EVP_PKEY *ecc_key(const TPM2B_PUBLIC *pub)
+{
+    const TPMT_PUBLIC *p = &pub->publicArea;
+    uint8_t point[1 + 2 * 66];
+    size_t xs = p->unique.ecc.x.size, ys = p->unique.ecc.y.size;
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params = NULL;
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    EVP_PKEY *key = NULL;
+
+    if (p->type != TPM2_ALG_ECC || p->parameters.eccDetail.curveID != TPM2_ECC_NIST_P256 ||
+        xs != 32 || ys != 32)
+        return NULL;
+    point[0] = 4;
+    memcpy(point + 1, p->unique.ecc.x.buffer, 32);
+    memcpy(point + 33, p->unique.ecc.y.buffer, 32);
+    if (bld && ctx &&
+        OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) &&
+        OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point, 65) &&
+        (params = OSSL_PARAM_BLD_to_param(bld)) && EVP_PKEY_fromdata_init(ctx) == 1)
+        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    EVP_PKEY_CTX_free(ctx);
+    return key;
+}
+
+static bool signature_ok(EVP_PKEY *key, const TPMT_SIGNATURE *sig, const uint8_t *msg, size_t len)
+{
+    const TPMS_SIGNATURE_ECC *e = &sig->signature.ecdsa;
+    ECDSA_SIG *es = ECDSA_SIG_new();
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    unsigned char *der = NULL;
+    int der_len;
+    bool ok = false;
+
+    if (sig->sigAlg == TPM2_ALG_ECDSA && e->hash == TPM2_ALG_SHA256 && es && md &&
+        ECDSA_SIG_set0(es, BN_bin2bn(e->signatureR.buffer, e->signatureR.size, NULL),
+                       BN_bin2bn(e->signatureS.buffer, e->signatureS.size, NULL)) == 1 &&
+        (der_len = i2d_ECDSA_SIG(es, &der)) > 0 &&
+        EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, key) == 1)
+        ok = EVP_DigestVerify(md, der, (size_t)der_len, msg, len) == 1;
+    OPENSSL_free(der);
+    ECDSA_SIG_free(es);
+    EVP_MD_CTX_free(md);
+    return ok;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    const char *qf = NULL, *sf = NULL, *kf = NULL, *lf = NULL, *nonce_hex = NULL;
+    const char *enrolled = NULL, *golden = NULL;
+    uint8_t *qb, *sb, *kb, *lb, nonce[64], pcrs[24][32] = {{0}}, concat[24 * 32], digest[32];
+    size_t ql, sl, kl, ll, off = 0, concat_len = 0;
+    TPM2B_ATTEST q2b = {0};
+    TPMS_ATTEST attest = {0};
+    TPMT_SIGNATURE sig = {0};
+    TPM2B_PUBLIC pub = {0};
+    EVP_PKEY *key = NULL;
+    char why[128] = "";
+    int nonce_len;
+    bool log_ok;
+
+    for (int i = 0; i + 1 < argc; i += 2) {
+        const char **slot = !strcmp(argv[i], "--quote")          ? &qf
+                            : !strcmp(argv[i], "--signature")    ? &sf
+                            : !strcmp(argv[i], "--key")          ? &kf
+                            : !strcmp(argv[i], "--log")          ? &lf
+                            : !strcmp(argv[i], "--nonce")        ? &nonce_hex
+                            : !strcmp(argv[i], "--enrolled-key") ? &enrolled
+                            : !strcmp(argv[i], "--golden")       ? &golden
+                                                                 : NULL;
+        if (!slot)
+            die("unknown option %s", argv[i]);
+        *slot = argv[i + 1];
+    }
+    if (argc % 2 || !qf || !sf || !kf || !lf || !nonce_hex)
+        die("usage: check --quote Q --signature S --key K --log L --nonce HEX "
+            "[--enrolled-key FILE] [--golden FILE]");
+    nonce_len = parse_hex(nonce_hex, nonce, sizeof(nonce));
+    if (nonce_len < 0)
+        die("--nonce: 2 to 128 hex digits");
+    qb = read_file(qf, &ql);
+    sb = read_file(sf, &sl);
+    kb = read_file(kf, &kl);
+    lb = read_file(lf, &ll);
+    if (golden)
+        read_golden(golden);
+    printf("%s: checks\n", program);
+
+    /* The attestation key. */
+    off = 0;
+    if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(kb, kl, &off, &pub) || off != kl || !(key = ecc_key(&pub))) {
+        result(false, "attestation key", "not an ECC P-256 TPM2B_PUBLIC");
+    } else if (enrolled) {
+        size_t el;
+        uint8_t *eb = read_file(enrolled, &el);
+        result(el == kl && !memcmp(eb, kb, kl), "attestation key",
+               el == kl && !memcmp(eb, kb, kl) ? "the enrolled key" : "not the enrolled key");
+        free(eb);
+    } else {
+        result(true, "attestation key", "ECC P-256 (no enrolled key given: not pinned)");
+    }
+
+    /* The quote and its signature. */
+    off = 0;
+    if (Tss2_MU_TPM2B_ATTEST_Unmarshal(qb, ql, &off, &q2b) || off != ql) {
+        result(false, "quote", "not a TPM2B_ATTEST");
+    } else {
+        off = 0;
+        if (Tss2_MU_TPMS_ATTEST_Unmarshal(q2b.attestationData, q2b.size, &off, &attest))
+            result(false, "quote", "not a TPMS_ATTEST");
+        else
+            result(attest.magic == TPM2_GENERATED_VALUE && attest.type == TPM2_ST_ATTEST_QUOTE,
+                   "quote made by a TPM", NULL);
+        off = 0;
+        if (Tss2_MU_TPMT_SIGNATURE_Unmarshal(sb, sl, &off, &sig) || off != sl)
+            result(false, "quote signature", "not a TPMT_SIGNATURE");
+        else
+            result(key && signature_ok(key, &sig, q2b.attestationData, q2b.size), "quote signature",
+                   "ECDSA P-256 with SHA-256 under the attestation key");
+        result(attest.extraData.size == (size_t)nonce_len &&
+                   !memcmp(attest.extraData.buffer, nonce, (size_t)nonce_len),
+               "nonce",
+               attest.extraData.size == (size_t)nonce_len &&
+                       !memcmp(attest.extraData.buffer, nonce, (size_t)nonce_len)
+                   ? "the one asked for"
+                   : "not the one asked for (a stale or replayed quote)");
+    }
+
+    /* The event log, replayed. */
+    log_ok = parse_log(lb, ll, why);
+    result(log_ok, "event log", log_ok ? "%u events" : "%s", log_ok ? nr_events : 0, why);
+    for (unsigned i = 0; log_ok && i < nr_events; i++) {
+        uint8_t both[64];
+        memcpy(both, pcrs[events[i].pcr], 32);
+        memcpy(both + 32, events[i].sha256, 32);
+        sha256_digest(both, 64, pcrs[events[i].pcr]);
+    }
+    if (attest.type == TPM2_ST_ATTEST_QUOTE) {
+        const TPML_PCR_SELECTION *s = &attest.attested.quote.pcrSelect;
+        char list[96] = "";
+        bool sha256_only = s->count == 1 && s->pcrSelections[0].hash == TPM2_ALG_SHA256;
+
+        for (unsigned pcr = 0; sha256_only && pcr < 24; pcr++)
+            if (pcr / 8 < s->pcrSelections[0].sizeofSelect &&
+                (s->pcrSelections[0].pcrSelect[pcr / 8] >> (pcr % 8) & 1)) {
+                memcpy(concat + concat_len, pcrs[pcr], 32);
+                concat_len += 32;
+                snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%u",
+                         list[0] ? "," : "", pcr);
+            }
+        sha256_digest(concat, concat_len, digest);
+        result(sha256_only && log_ok && attest.attested.quote.pcrDigest.size == 32 &&
+                   !memcmp(attest.attested.quote.pcrDigest.buffer, digest, 32),
+               "PCR digest", "PCRs %s of the SHA-256 bank %s the log's replay", list,
+               !memcmp(attest.attested.quote.pcrDigest.buffer, digest, 32) ? "equal"
+                                                                           : "differ from");
+    }
+    if (golden && log_ok)
+        compare_golden();
+    EVP_PKEY_free(key);
+    free(qb);
+    free(sb);
+    free(kb);
+    free(lb);
+    if (failures) {
+        printf("VERDICT: UNTRUSTED (%u check%s failed: %s)\n", failures, failures == 1 ? "" : "s",
+               failed_names);
+        return 1;
+    }
+    printf("VERDICT: TRUSTED\n");
+    return 0;
+}
+
+/* ---------------------------------------------------------------- golden values */
+
+static int cmd_golden(int argc, char **argv)
+{
+    const char *cmdline = NULL, *policy = NULL, *manifest_path = NULL;
+    static struct manifest m;
+    uint8_t digest[32], *data;
+    char h[65], ih[65], ch[65], text[TEXT_MAX];
+    size_t len, where = 0;
+
+    for (int i = 0; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--cmdline"))
+            cmdline = argv[i + 1];
+        else if (!strcmp(argv[i], "--policy"))
+            policy = argv[i + 1];
+        else if (!strcmp(argv[i], "--manifest"))
+            manifest_path = argv[i + 1];
+        else
+            die("unknown option %s", argv[i]);
+    }
+    if (argc % 2 || !cmdline || !policy || !manifest_path)
+        die("usage: golden --cmdline TEXT --policy FILE --manifest FILE");
+    printf("# Flaxen's PCRs as the build predicts them: PCR sha256:DIGEST EVENT\n");
+    sha256_digest(cmdline, strlen(cmdline), digest);
+    hex(h, digest, 32);
+    printf("10 sha256:%s flaxen: command line\n", h);
+    data = read_file(policy, &len);
+    sha256_digest(data, len, digest);
+    hex(h, digest, 32);
+    printf("10 sha256:%s flaxen: FLASK policy\n", h);
+    free(data);
+    data = read_file(manifest_path, &len);
+    sha256_digest(data, len, digest);
+    hex(h, digest, 32);
+    printf("10 sha256:%s flaxen: domain manifest\n", h);
+    if (manifest_parse(data, len, &m, &where) != MANIFEST_OK)
+        die("%s: not a valid manifest (offset %zu)", manifest_path, where);
+    free(data);
+    for (uint32_t i = 0; i < m.count; i++) {
+        const struct manifest_entry *e = &m.entries[i];
+
+        hex(ih, e->image_sha256, 32);
+        hex(ch, e->config_sha256, 32);
+        snprintf(text, sizeof(text),
+                 "flaxen: domain %s label %s%s%s image sha256:%s config sha256:%s", e->name,
+                 e->label, e->mls[0] ? ":" : "", e->mls, ih, ch);
+        sha256_digest(text, strlen(text), digest);
+        hex(h, digest, 32);
+        printf("11 sha256:%s %s\n", h, text);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && !strcmp(argv[1], "check"))
+        return cmd_check(argc - 2, argv + 2);
+    if (argc >= 2 && !strcmp(argv[1], "golden"))
+        return cmd_golden(argc - 2, argv + 2);
+    fprintf(stderr, "usage: %s check|golden ...\n", program);
+    return 2;
+}

@@ -1,0 +1,122 @@
+/*
+ * Attestation (issue 5; scenario hyp-attest.scenario): XEN_SYSCTL_flaxen_attest.
+ *
+ * role=attester (dom0, dom0_t: the policy allows flaxen:attest): bad arguments are refused,
+ *   a call with no room learns the sizes (-ENOBUFS), a call with room gets the quote over
+ *   PCRs 10 and 11 with the nonce from its boot arguments, the signature, the attestation key
+ *   and the event log. It prints them in hex ("attest: PART OFFSET HEX", 40 bytes a line) for
+ *   tests/guest/checks/attest.sh, which runs the verifier over them.
+ * role=denied (domU_t): refused with -EACCES.
+ */
+#include "guest.h"
+
+static struct xen_sysctl sc;
+static uint8_t output[96 * 1024];
+
+static bool role_is(const char *role)
+{
+    const char *value;
+    size_t length;
+    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
+           !memcmp(value, role, length);
+}
+
+static long attest(uint32_t pcr_mask, uint32_t nonce_len, uint32_t buffer_len)
+{
+    sc.cmd = XEN_SYSCTL_flaxen_attest;
+    sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+    sc.u.flaxen_attest.pcr_mask = pcr_mask;
+    sc.u.flaxen_attest.nonce_len = nonce_len;
+    sc.u.flaxen_attest.buffer = (uint64_t)(uintptr_t)output;
+    sc.u.flaxen_attest.buffer_len = buffer_len;
+    return hypercall1(XEN_HC_sysctl, (unsigned long)&sc);
+}
+
+static int hex_value(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The nonce from nonce=HEX (1-64 bytes). */
+static uint32_t read_nonce(uint8_t *nonce)
+{
+    const char *value;
+    size_t length;
+    uint32_t n = 0;
+
+    CHECK(guest_bootarg("nonce", &value, &length));
+    CHECK(length % 2 == 0 && length >= 2 && length <= 128);
+    for (size_t i = 0; i < length; i += 2) {
+        int hi = hex_value(value[i]), lo = hex_value(value[i + 1]);
+        CHECK(hi >= 0 && lo >= 0);
+        nonce[n++] = (uint8_t)(hi << 4 | lo);
+    }
+    return n;
+}
+
+static void print_part(const char *name, const uint8_t *bytes, uint32_t len)
+{
+    static const char digits[] = "0123456789abcdef";
+    char line[81];
+
+    for (uint32_t off = 0; off < len; off += 40) {
+        uint32_t n = len - off < 40 ? len - off : 40;
+        for (uint32_t i = 0; i < n; i++) {
+            line[2 * i] = digits[bytes[off + i] >> 4];
+            line[2 * i + 1] = digits[bytes[off + i] & 15];
+        }
+        line[2 * n] = '\0';
+        printf("attest: %s %u %s\n", name, off, line);
+    }
+}
+
+static void role_attester(void)
+{
+    uint32_t nonce_len, q, s, k, l;
+
+    memset(&sc, 0, sizeof(sc));
+    CHECK_EQ(attest(0, 20, 0), -XEN_EINVAL);        /* no PCR */
+    CHECK_EQ(attest(1u << 24, 20, 0), -XEN_EINVAL); /* no PCR 24 */
+    CHECK_EQ(attest(1u << 10, 65, 0), -XEN_EINVAL); /* nonce too long */
+    nonce_len = read_nonce(sc.u.flaxen_attest.nonce);
+    CHECK_EQ(attest(1u << 10 | 1u << 11, nonce_len, 16), -XEN_ENOBUFS);
+    q = sc.u.flaxen_attest.quote_len;
+    s = sc.u.flaxen_attest.signature_len;
+    k = sc.u.flaxen_attest.key_len;
+    l = sc.u.flaxen_attest.log_len;
+    CHECK(q > 2 && s > 4 && k > 2 && l > 65);
+    CHECK(q + s + k + l <= sizeof(output));
+    CHECK_EQ(attest(1u << 10 | 1u << 11, nonce_len, sizeof(output)), 0);
+    CHECK_EQ(sc.u.flaxen_attest.log_len, l);
+    print_part("quote", output, q);
+    print_part("signature", output + q, s);
+    print_part("key", output + q + s, k);
+    print_part("log", output + q + s + k, l);
+    printf("[guest] attest: quote %u, signature %u, key %u, log %u bytes\n", q, s, k, l);
+    /* dom0 going down powers the machine off: let domain 1 finish first. */
+    static struct xen_domctl dc;
+    uint64_t end = timer_count() + timer_ticks_from_us(20000000);
+    long rc;
+    do {
+        dc.cmd = XEN_DOMCTL_getdomaininfo;
+        dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+        dc.domain = 1;
+        rc = hypercall1(XEN_HC_domctl, (unsigned long)&dc);
+        if (rc == 0)
+            sched_yield();
+    } while (rc == 0 && timer_count() < end);
+    CHECK_EQ(rc, -XEN_ESRCH);
+}
+
+GUEST_TEST_XEN(attestation)
+{
+    if (role_is("attester")) {
+        role_attester();
+    } else if (role_is("denied")) {
+        memset(&sc, 0, sizeof(sc));
+        sc.u.flaxen_attest.nonce[0] = 1;
+        CHECK_EQ(attest(1u << 10, 1, sizeof(output)), -XEN_EACCES);
+    } else {
+        CHECK_MSG(false, "no role= in the boot arguments");
+    }
+}
