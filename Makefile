@@ -155,7 +155,7 @@ check: deps
 	$(Q)tests/run.sh
 
 run: deps
-	$(Q)$(MAKE) --no-print-directory policy host-tools
+	$(Q)$(MAKE) --no-print-directory policy host-tools hyp guests
 	$(Q)scripts/demo.sh
 
 bench: deps

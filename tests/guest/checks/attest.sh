@@ -37,11 +37,10 @@ verdict() {
     fi
 }
 
-for part in quote signature key log; do
-    tr -d '\r' <"$log" | sed -n "s/^(d0) attest: $part [0-9]* \([0-9a-f]*\)$/\1/p" | tr -d '\n' |
-        perl -ne 'print pack("H*", $_)' >"$tmp/$part"
-    [ -s "$tmp/$part" ] || { fail "attestation printed" "no $part in the console log"; exit 0; }
-done
+# shellcheck source=tests/lib/attestation.sh
+. tests/lib/attestation.sh
+attestation_extract "$log" "$tmp" ||
+    { fail "attestation printed" "no $attestation_missing in the console log"; exit 0; }
 pass "attestation printed: $(stat -c %s "$tmp/quote") + $(stat -c %s "$tmp/signature") + $(stat -c %s "$tmp/key") + $(stat -c %s "$tmp/log") bytes"
 
 append=$(sed -n 's/^append=//p' "$scenario")
