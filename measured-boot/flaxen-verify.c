@@ -9,9 +9,11 @@
  *       the nonce, that the quoted PCR digest is the replay of the log, and each measured
  *       component against the golden values. Prints every check, then
  *       "VERDICT: TRUSTED" (exit 0) or "VERDICT: UNTRUSTED" naming what differs (exit 1).
- *   flaxen-verify golden --cmdline TEXT --policy FILE --manifest FILE
- *       The golden values the build predicts for Flaxen's PCRs (10 and 11): one line per
- *       event, "PCR sha256:HEX TEXT" (docs/security/measured-boot.md has the events).
+ *   flaxen-verify golden --cmdline TEXT --policy FILE --manifest FILE [--boot NAME]...
+ *       The golden values the build predicts for Flaxen's PCRs: one line per event,
+ *       "PCR sha256:HEX TEXT" (docs/security/measured-boot.md has the events): PCR 10,
+ *       PCR 11 for each boot-time domain (--boot; without it, every manifest entry), and,
+ *       as "12?" (allowed, not required), every entry a toolstack may seal at run time.
  *
  * TPM structures are read with TPM2-TSS (libtss2-mu), signatures checked with OpenSSL.
  * Exit status 2: a usage or input error.
@@ -220,6 +222,7 @@ struct golden {
     uint32_t pcr;
     uint8_t sha256[32];
     char text[TEXT_MAX];
+    bool optional; /* "PCR?": allowed, not required (domains a toolstack may seal) */
     bool seen;
 };
 
@@ -243,10 +246,12 @@ static void read_golden(const char *path)
         line[strcspn(line, "\n")] = '\0';
         if (!line[0] || line[0] == '#')
             continue;
+        g->optional = strchr(line, '?') && strchr(line, '?') < strchr(line, ' ');
         if (nr_goldens == MAX_EVENTS ||
-            sscanf(line, "%u sha256:%64s %n", &g->pcr, digest, &used) != 2 || !used ||
-            parse_hex(digest, g->sha256, 32) != 32 || g->pcr > 23)
-            die("%s:%u: expected \"PCR sha256:HEX TEXT\"", path, number);
+            sscanf(line, g->optional ? "%u? sha256:%64s %n" : "%u sha256:%64s %n", &g->pcr, digest,
+                   &used) != 2 ||
+            !used || parse_hex(digest, g->sha256, 32) != 32 || g->pcr > 23)
+            die("%s:%u: expected \"PCR[?] sha256:HEX TEXT\"", path, number);
         snprintf(g->text, sizeof(g->text), "%s", line + used);
         nr_goldens++;
     }
@@ -293,7 +298,7 @@ static void compare_golden(void)
             result(false, name, "measured into PCR %u but not among the golden values", e->pcr);
     }
     for (unsigned g = 0; g < nr_goldens; g++)
-        if (!goldens[g].seen) {
+        if (!goldens[g].seen && !goldens[g].optional) {
             char name[TEXT_MAX];
             component(goldens[g].text, name, sizeof(name));
             result(false, name, "expected in PCR %u, not measured", goldens[g].pcr);
@@ -482,6 +487,8 @@ static int cmd_check(int argc, char **argv)
 static int cmd_golden(int argc, char **argv)
 {
     const char *cmdline = NULL, *policy = NULL, *manifest_path = NULL;
+    const char *boot[MANIFEST_MAX_ENTRIES];
+    unsigned nr_boot = 0;
     static struct manifest m;
     uint8_t digest[32], *data;
     char h[65], ih[65], ch[65], text[TEXT_MAX];
@@ -494,11 +501,13 @@ static int cmd_golden(int argc, char **argv)
             policy = argv[i + 1];
         else if (!strcmp(argv[i], "--manifest"))
             manifest_path = argv[i + 1];
+        else if (!strcmp(argv[i], "--boot") && nr_boot < MANIFEST_MAX_ENTRIES)
+            boot[nr_boot++] = argv[i + 1];
         else
             die("unknown option %s", argv[i]);
     }
     if (argc % 2 || !cmdline || !policy || !manifest_path)
-        die("usage: golden --cmdline TEXT --policy FILE --manifest FILE");
+        die("usage: golden --cmdline TEXT --policy FILE --manifest FILE [--boot NAME]...");
     printf("# Flaxen's PCRs as the build predicts them: PCR sha256:DIGEST EVENT\n");
     sha256_digest(cmdline, strlen(cmdline), digest);
     hex(h, digest, 32);
@@ -525,7 +534,12 @@ static int cmd_golden(int argc, char **argv)
                  e->label, e->mls[0] ? ":" : "", e->mls, ih, ch);
         sha256_digest(text, strlen(text), digest);
         hex(h, digest, 32);
-        printf("11 sha256:%s %s\n", h, text);
+        bool at_boot = nr_boot == 0;
+        for (unsigned b = 0; b < nr_boot; b++)
+            at_boot |= !strcmp(boot[b], e->name);
+        if (at_boot)
+            printf("11 sha256:%s %s\n", h, text); /* a boot-time domain: required */
+        printf("12? sha256:%s %s\n", h, text);    /* any entry may be sealed at run time */
     }
     return 0;
 }
