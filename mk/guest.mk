@@ -68,6 +68,19 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_SRC)
 $(GUEST_OUT)/%.bin: $(GUEST_OUT)/%.elf
 	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
 
+# Raw images built from one assembly file each (tests/guest/images/NAME.S): linked at 0,
+# position-independent, no relocations. The domctl guest embeds sealed.bin (.incbin).
+GUEST_IMAGES := $(patsubst $(GUEST_SRC)/images/%.S,$(GUEST_OUT)/%.bin,$(wildcard $(GUEST_SRC)/images/*.S))
+guests: $(GUEST_IMAGES)
+$(GUEST_OUT)/obj/images/%.o: $(GUEST_SRC)/images/%.S
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+$(GUEST_IMAGES): $(GUEST_OUT)/%.bin: $(GUEST_OUT)/obj/images/%.o
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $@.elf $<
+	$(Q)$(GUEST_OBJCOPY) -O binary $@.elf $@
+$(GUEST_OUT)/obj/guests/domctl.c.o: $(GUEST_OUT)/sealed.bin
+$(GUEST_OUT)/obj/guests/domctl.c.o: GUEST_CFLAGS += -DSEALED_IMAGE='"$(GUEST_OUT)/sealed.bin"'
+
 .SECONDARY: $(GUEST_ELFS) $(GUEST_LIB_OBJS) $(GUEST_NAMES:%=$(GUEST_OUT)/obj/guests/%.c.o)
 
 -include $(shell find $(GUEST_OUT)/obj -name '*.d' 2>/dev/null)

@@ -145,6 +145,8 @@ enum xsm_target {
       DOMAIN__MAX_VCPUS, XSM_TSID_TARGET)                                                          \
     X(DOMCTL_SET_TARGET, "domctl", "XEN_DOMCTL_set_target", XSM_RULE_PRIV, SECCLASS_DOMAIN2,       \
       DOMAIN2__MAKE_PRIV_FOR, XSM_TSID_TARGET)                                                     \
+    X(DOMCTL_FLAXEN_SEAL, "domctl", "XEN_DOMCTL_flaxen_seal", XSM_RULE_PRIV, SECCLASS_FLAXEN,      \
+      FLAXEN__SEAL, XSM_TSID_TARGET)                                                               \
     X(SYSCTL_READCONSOLE, "sysctl", "XEN_SYSCTL_readconsole", XSM_RULE_PRIV, SECCLASS_XEN,         \
       XEN__READCONSOLE, XSM_TSID_XEN)                                                              \
     X(SYSCTL_PHYSINFO, "sysctl", "XEN_SYSCTL_physinfo", XSM_RULE_PRIV, SECCLASS_XEN,               \

@@ -65,7 +65,7 @@ reset_scenario() {
     s_modules=() s_dtmodules=() s_domains=() s_errors=() s_checks=()
     s_manifest=auto s_manifest_addr=0x5f000000 s_manifest_omit=() s_manifest_labels=()
     s_manifest_flip="" s_manifest_key="" s_dom0_label=system_u:system_r:dom0_t
-    s_manifest_images=() s_manifest_cmdlines=() s_tpm=yes tpm_dir=""
+    s_manifest_images=() s_manifest_cmdlines=() s_manifest_extras=() s_tpm=yes tpm_dir=""
 }
 
 # Reads one scenario file into the s_* variables; problems go to s_errors.
@@ -124,6 +124,7 @@ parse_scenario() {
         manifest_omit) s_manifest_omit+=("$value") ;;
         manifest_label) s_manifest_labels+=("$value") ;;
         manifest_image) s_manifest_images+=("$value") ;;
+        manifest_extra) s_manifest_extras+=("$value") ;;
         manifest_cmdline) s_manifest_cmdlines+=("$value") ;;
         manifest_flip) s_manifest_flip=$value ;;
         manifest_key) s_manifest_key=$value ;;
@@ -208,6 +209,7 @@ setting_for() {
 # manifest_omit=NAME leaves a domain out; manifest_label=NAME LABEL, manifest_image=NAME FILE
 # and manifest_cmdline=NAME TEXT list another label, image or command line for it;
 # manifest_key=FILE signs with another key (manifest_key=new: a key made for the run);
+# manifest_extra=NAME IMAGE LABEL [CMDLINE] lists a domain a toolstack builds and seals;
 # manifest_flip=OFFSET changes a bit of the byte at OFFSET after signing.
 make_manifest() {
     local name=$1 tool="$BUILD/host/bin/flaxen-manifest" out="$log_dir/$name.manifest"
@@ -262,6 +264,11 @@ make_manifest() {
         args+=(--domain "$dname" --image "$(image_path "$kernel")" --cmdline "$bootargs"
             --label "${label:-system_u:system_r:domU_t}")
         [ -z "$ramdisk" ] || args+=(--ramdisk "$(image_path "$ramdisk")")
+    done
+    for entry in "${s_manifest_extras[@]}"; do # NAME IMAGE LABEL [CMDLINE]
+        read -r dname kernel label bootargs <<<"$entry"
+        args+=(--domain "$dname" --image "$(image_path "$kernel")" --cmdline "$bootargs"
+            --label "$label")
     done
     [ ${#args[@]} -gt 0 ] || return 0 # no domain to list
     rm -f "$out"

@@ -408,7 +408,9 @@ int domain_populate(struct domain *d, uint64_t gpa, unsigned order)
             return -EEXIST;
     spin_lock(&d->lock);
     limit = d->max_pages ? d->max_pages : d->ram_size >> PAGE_SHIFT;
-    if (d->nr_extents == DOMAIN_MAX_EXTENTS || domain_page_count(d) + pages > limit)
+    if (d->state == DOMAIN_BUILDING && (d->sealed || d->sealing))
+        rc = -EBUSY; /* what was measured is what runs */
+    else if (d->nr_extents == DOMAIN_MAX_EXTENTS || domain_page_count(d) + pages > limit)
         rc = -ENOMEM;
     else if (alloc_pages(order, &pa))
         rc = -ENOMEM;
@@ -432,6 +434,10 @@ int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
     for (i = 0; i < d->nr_extents; i++)
         if (d->extents[i].gpa == gpa && d->extents[i].order == order)
             break;
+    if (d->state == DOMAIN_BUILDING && (d->sealed || d->sealing)) {
+        spin_unlock(&d->lock);
+        return -EBUSY; /* what was measured is what runs */
+    }
     if (i == d->nr_extents) {
         spin_unlock(&d->lock);
         return -ENOENT;

@@ -21,17 +21,18 @@
 #include <flaxen/guest_fdt.h>
 #include <flaxen/kernel_image.h>
 #include <flaxen/measured_boot.h>
+#include <flaxen/spinlock.h>
 #include <flaxen/string.h>
 #include <xsm/xsm.h>
 
 #include <asm/vgic.h>
 
-#define GUEST_RAM_BASE 0x40000000ull
+#define GUEST_RAM_BASE DOMAIN_GUEST_RAM_BASE
 #define GUEST_GNTTAB_BASE 0x38000000ull
 #define GUEST_GNTTAB_SIZE 0x01000000ull
 #define GUEST_EVTCHN_PPI 31
 #define DOM0_DEFAULT_MEM MIB(128)
-#define GUEST_FDT_MAX KIB(16)
+#define GUEST_FDT_MAX DOMAIN_GUEST_FDT_MAX
 #define BUILD_ERROR_LEN 200
 
 /* What one boot-time domain is made of. */
@@ -46,7 +47,7 @@ struct boot_domain {
     const struct bootinfo_module *ramdisk; /* or NULL */
 };
 
-/* Boot CPU only, one domain at a time. */
+/* Under fdt_lock. */
 static unsigned char fdt_buffer[GUEST_FDT_MAX] __attribute__((aligned(8)));
 
 static const void *module_bytes(const struct bootinfo_module *m)
@@ -72,12 +73,14 @@ static int domain_label(const struct boot_domain *bd, const struct measured_doma
     return xsm_initial_domain_sid(bd->hardware, sid);
 }
 
-static int write_fdt(struct domain *d, const struct boot_domain *bd, const struct guest_layout *l,
-                     char *err)
+static struct spinlock fdt_lock; /* fdt_buffer: boot-time domains, and seals at run time */
+
+int domain_write_fdt(struct domain *d, const char *bootargs, const struct guest_layout *l,
+                     bool has_ramdisk, char *err)
 {
     uint64_t mpidr[DOMAIN_MAX_VCPUS];
     struct guest_fdt_params p = {
-        .bootargs = bd->kernel->cmdline,
+        .bootargs = bootargs,
         .ram_base = d->ram_gpa,
         .ram_size = d->ram_size,
         .nr_vcpus = d->nr_vcpus,
@@ -86,8 +89,8 @@ static int write_fdt(struct domain *d, const struct boot_domain *bd, const struc
         .gicd_size = VGIC_GICD_SIZE,
         .gicr_base = VGIC_GICR_BASE,
         .gicr_size = VGIC_GICR_STRIDE * d->nr_vcpus,
-        .ramdisk_base = bd->ramdisk ? l->ramdisk_base : 0,
-        .ramdisk_end = bd->ramdisk ? l->ramdisk_end : 0,
+        .ramdisk_base = has_ramdisk ? l->ramdisk_base : 0,
+        .ramdisk_end = has_ramdisk ? l->ramdisk_end : 0,
         .gnttab_base = GUEST_GNTTAB_BASE,
         .gnttab_size = GUEST_GNTTAB_SIZE,
         .evtchn_ppi = GUEST_EVTCHN_PPI,
@@ -96,8 +99,11 @@ static int write_fdt(struct domain *d, const struct boot_domain *bd, const struc
 
     for (unsigned i = 0; i < d->nr_vcpus; i++)
         mpidr[i] = d->vcpus[i]->mpidr;
+    spin_lock(&fdt_lock);
     rc = guest_fdt_build(fdt_buffer, sizeof(fdt_buffer), &p, err);
-    return rc ? rc : domain_copy_to_ram(d, l->dtb_base, fdt_buffer, l->dtb_end - l->dtb_base);
+    rc = rc ? rc : domain_copy_to_ram(d, l->dtb_base, fdt_buffer, l->dtb_end - l->dtb_base);
+    spin_unlock(&fdt_lock);
+    return rc;
 }
 
 /* Memory, images and device tree of a created domain. */
@@ -119,7 +125,7 @@ static int populate(struct domain *d, const struct boot_domain *bd, struct guest
                                  bd->kernel->where.size);
     if (!rc && bd->ramdisk)
         rc = domain_copy_to_ram(d, l->ramdisk_base, module_bytes(bd->ramdisk), ramdisk_size);
-    return rc ? rc : write_fdt(d, bd, l, err);
+    return rc ? rc : domain_write_fdt(d, bd->kernel->cmdline, l, bd->ramdisk != NULL, err);
 }
 
 /* The domain's self SID, when the policy gives it one of its own (its own frame). */
@@ -182,6 +188,7 @@ static struct domain *build_one(const struct boot_domain *bd)
         context[0] = '\0'; /* flask=disabled: no labels */
     print_self_sid(d);
     measured_boot_domain_started(&md, d->id, context); /* PCR 11, before any vCPU runs */
+    d->sealed = true;
     printk("domain %u (%s): %s, %u vCPU%s, %lu MiB at %#lx, kernel %#lx, device tree %#lx\n", d->id,
            d->name, context[0] ? context : "?", d->nr_vcpus, d->nr_vcpus == 1 ? "" : "s",
            (unsigned long)(d->ram_size >> 20), (unsigned long)d->ram_gpa,

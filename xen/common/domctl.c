@@ -19,6 +19,7 @@
 #include <flaxen/measured_boot.h>
 #include <flaxen/page_alloc.h>
 #include <flaxen/sched.h>
+#include <flaxen/seal.h>
 #include <flaxen/smp.h>
 #include <flaxen/string.h>
 #include <flaxen/xmalloc.h>
@@ -102,7 +103,19 @@ static long dom_unpause(struct vcpu *v, struct domain *d, struct xen_domctl *op)
     if (rc)
         return rc;
     if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == DOMAIN_BUILDING) {
-        /* A domain built at run time starts here (it must have RAM and an entry point). */
+        /*
+         * A domain built at run time starts here, and only once sealed: measured, labeled
+         * from the manifest, its images and entry point set by the hypervisor (seal.c).
+         * No caller, in no mode, starts an unsealed domain.
+         */
+        spin_lock(&d->lock);
+        rc = d->sealed && !d->sealing ? 0 : -EPERM;
+        spin_unlock(&d->lock);
+        if (rc) {
+            printk("domain %u (%s): not sealed: unpause by domain %u refused\n", d->id, d->name,
+                   v->domain->id);
+            return rc;
+        }
         if (!d->boot_entry)
             return -EINVAL;
         rc = domain_start(d, d->boot_entry, d->boot_x0);
@@ -274,8 +287,8 @@ static long dom_setvcpucontext(struct vcpu *v, struct domain *d, struct xen_domc
     if (rc)
         return rc;
     spin_lock(&d->lock);
-    if (d->state != DOMAIN_BUILDING) {
-        rc = -EBUSY; /* the running context is the guest's own business */
+    if (d->state != DOMAIN_BUILDING || d->sealed || d->sealing) {
+        rc = -EBUSY; /* the running context is the guest's own; a sealed one, the seal's */
     } else {
         d->boot_entry = ctx.user_regs.pc64;
         d->boot_x0 = ctx.user_regs.x[0];
@@ -341,6 +354,16 @@ void do_domctl(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hyper
         result->value = dom_createdomain(v, &op);
         if (!result->value && copy_to_guest(v, args[0], &op, sizeof(op)))
             result->value = -EFAULT;
+        return;
+    }
+    if (op.cmd == XEN_DOMCTL_flaxen_seal) {
+        d = domain_get(op.domain, v->domain);
+        if (!d) {
+            result->value = -ESRCH;
+            return;
+        }
+        result->value = domctl_flaxen_seal(v, d, &op.u.flaxen_seal);
+        domain_put(d);
         return;
     }
     if (op.cmd >= ARRAY_SIZE(cmds) || !cmds[op.cmd]) {

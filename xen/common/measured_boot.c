@@ -161,35 +161,42 @@ static void tpm_setup(const struct bootinfo *bi, enum xsm_mode mode)
 }
 
 /*
- * Logs an event and extends the TPM with its digest. In enforcing mode a
- * failed extend stops the boot: what runs would not be what the PCRs say.
+ * Logs an event and extends the TPM with its digest: 0, -ENOSPC (the log is
+ * full: nothing logged or extended) or -EIO (the extend failed, err says
+ * why). A failed extend outside enforcing mode is reported and counts as
+ * done: measurements are then only logged.
  */
-static void measure(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE], const char *what)
+static int measure(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE], const char *what,
+                   char *err)
 {
-    char err[TPM_ERROR_LEN] = "";
-
     uint8_t both[2 * SHA256_DIGEST_SIZE];
 
-    if (event_log_append(&event_log, pcr, EV_IPL, digest, what, strlen(what) + 1))
-        boot_stop("measured boot: the event log (%lu KiB) is full",
-                  (unsigned long)(EVENT_LOG_SIZE >> 10));
+    if (event_log_append(&event_log, pcr, EV_IPL, digest, what, strlen(what) + 1)) {
+        format_snprintf(err, TPM_ERROR_LEN, "the event log (%lu KiB) is full",
+                        (unsigned long)(EVENT_LOG_SIZE >> 10));
+        return -ENOSPC;
+    }
     memcpy(both, expected[pcr], SHA256_DIGEST_SIZE);
     memcpy(both + SHA256_DIGEST_SIZE, digest, SHA256_DIGEST_SIZE);
     sha256_digest(both, sizeof(both), expected[pcr]);
     events++;
     if (tpm_ready && tpm2_pcr_extend_sha256(&tpm, pcr, digest, err)) {
         if (xsm_mode() == XSM_MODE_ENFORCING)
-            boot_stop("measured boot: extending PCR %u failed: %s", pcr, err);
+            return -EIO;
         printk("measured boot: extending PCR %u failed: %s\n", pcr, err);
     }
+    return 0;
 }
 
+/* At boot: what cannot be measured stops the boot (fail closed). */
 static void measure_bytes(unsigned pcr, const void *data, size_t len, const char *what)
 {
     uint8_t digest[SHA256_DIGEST_SIZE];
+    char err[TPM_ERROR_LEN] = "";
 
     sha256_digest(data, len, digest);
-    measure(pcr, digest, what);
+    if (measure(pcr, digest, what, err))
+        boot_stop("measured boot: measuring '%s' into PCR %u failed: %s", what, pcr, err);
 }
 
 /* PCR 10: what the hypervisor was told, before it acts on it. */
@@ -250,10 +257,10 @@ void measured_boot_setup(const struct bootinfo *bi)
            manifest.count == 1 ? "" : "s", key_id);
 }
 
-int measured_boot_domain_label(const struct measured_domain *md, char *context, size_t context_len,
-                               char *err)
+int measured_boot_label(const char *name, const uint8_t image[SHA256_DIGEST_SIZE],
+                        const uint8_t config[SHA256_DIGEST_SIZE], bool has_ramdisk,
+                        const char *requested_label, char *context, size_t context_len, char *err)
 {
-    uint8_t image[SHA256_DIGEST_SIZE], ramdisk[SHA256_DIGEST_SIZE], config[SHA256_DIGEST_SIZE];
     char image_hex[2 * SHA256_DIGEST_SIZE + 1];
     const struct manifest_entry *e;
     size_t len;
@@ -265,32 +272,27 @@ int measured_boot_domain_label(const struct measured_domain *md, char *context, 
                             "no valid domain manifest: an unmeasured domain gets no label");
             return -EACCES;
         }
-        if (strlen(md->requested_label) >= context_len)
+        if (strlen(requested_label) >= context_len)
             return -EINVAL;
-        strlcpy(context, md->requested_label, context_len);
+        strlcpy(context, requested_label, context_len);
         return 0;
     }
-    sha256_digest(md->kernel, md->kernel_len, image);
-    if (md->ramdisk)
-        sha256_digest(md->ramdisk, md->ramdisk_len, ramdisk);
-    manifest_config_digest(md->cmdline, md->ramdisk ? ramdisk : NULL, config);
-    hex(image_hex, image, sizeof(image));
-    e = manifest_find(&manifest, md->name);
+    hex(image_hex, image, SHA256_DIGEST_SIZE);
+    e = manifest_find(&manifest, name);
     if (!e) {
-        format_snprintf(err, MEASURED_BOOT_ERROR_LEN, "the manifest lists no domain '%s'",
-                        md->name);
+        format_snprintf(err, MEASURED_BOOT_ERROR_LEN, "the manifest lists no domain '%s'", name);
         return -EACCES;
     }
-    if (memcmp(e->image_sha256, image, sizeof(image))) {
+    if (memcmp(e->image_sha256, image, SHA256_DIGEST_SIZE)) {
         format_snprintf(err, MEASURED_BOOT_ERROR_LEN,
                         "its kernel image (sha256:%s) is not the one the manifest lists",
                         image_hex);
         return -EACCES;
     }
-    if (memcmp(e->config_sha256, config, sizeof(config))) {
+    if (memcmp(e->config_sha256, config, SHA256_DIGEST_SIZE)) {
         format_snprintf(err, MEASURED_BOOT_ERROR_LEN,
                         "its command line%s differ%s from what the manifest lists",
-                        md->ramdisk ? " or ramdisk" : "", md->ramdisk ? "" : "s");
+                        has_ramdisk ? " or ramdisk" : "", has_ramdisk ? "" : "s");
         return -EACCES;
     }
     len = strlen(e->label) + (e->mls[0] ? 1 + strlen(e->mls) : 0);
@@ -299,9 +301,9 @@ int measured_boot_domain_label(const struct measured_domain *md, char *context, 
         return -EINVAL;
     }
     format_snprintf(context, context_len, "%s%s%s", e->label, e->mls[0] ? ":" : "", e->mls);
-    if (md->requested_label[0] && strcmp(md->requested_label, context)) {
+    if (requested_label[0] && strcmp(requested_label, context)) {
         format_snprintf(err, MEASURED_BOOT_ERROR_LEN,
-                        "it asks for the label '%s', the manifest gives '%s'", md->requested_label,
+                        "it asks for the label '%s', the manifest gives '%s'", requested_label,
                         context);
         context[0] = '\0';
         return -EACCES;
@@ -311,25 +313,63 @@ int measured_boot_domain_label(const struct measured_domain *md, char *context, 
     return 0;
 }
 
-void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
-                                  const char *context)
+/* The image and configuration digests of a boot-time domain. */
+static void digests(const struct measured_domain *md, uint8_t image[SHA256_DIGEST_SIZE],
+                    uint8_t config[SHA256_DIGEST_SIZE])
 {
-    uint8_t image[SHA256_DIGEST_SIZE], ramdisk[SHA256_DIGEST_SIZE], config[SHA256_DIGEST_SIZE];
-    char image_hex[2 * SHA256_DIGEST_SIZE + 1], config_hex[2 * SHA256_DIGEST_SIZE + 1];
-    char what[BOOTINFO_NAME_MAX + BOOTINFO_LABEL_MAX + 200];
+    uint8_t ramdisk[SHA256_DIGEST_SIZE];
 
     sha256_digest(md->kernel, md->kernel_len, image);
     if (md->ramdisk)
         sha256_digest(md->ramdisk, md->ramdisk_len, ramdisk);
     manifest_config_digest(md->cmdline, md->ramdisk ? ramdisk : NULL, config);
-    hex(image_hex, image, sizeof(image));
-    hex(config_hex, config, sizeof(config));
+}
+
+int measured_boot_domain_label(const struct measured_domain *md, char *context, size_t context_len,
+                               char *err)
+{
+    uint8_t image[SHA256_DIGEST_SIZE] = {0}, config[SHA256_DIGEST_SIZE] = {0};
+
+    if (manifest_in_force)
+        digests(md, image, config);
+    return measured_boot_label(md->name, image, config, md->ramdisk != NULL, md->requested_label,
+                               context, context_len, err);
+}
+
+int measured_boot_record(unsigned pcr, const char *name, unsigned id, const char *context,
+                         const uint8_t image[SHA256_DIGEST_SIZE],
+                         const uint8_t config[SHA256_DIGEST_SIZE], char *err)
+{
+    char image_hex[2 * SHA256_DIGEST_SIZE + 1], config_hex[2 * SHA256_DIGEST_SIZE + 1];
+    char what[BOOTINFO_NAME_MAX + BOOTINFO_LABEL_MAX + 200];
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    int rc;
+
+    hex(image_hex, image, SHA256_DIGEST_SIZE);
+    hex(config_hex, config, SHA256_DIGEST_SIZE);
     format_snprintf(what, sizeof(what),
-                    "flaxen: domain %s label %s image sha256:%s config sha256:%s", md->name,
+                    "flaxen: domain %s label %s image sha256:%s config sha256:%s", name,
                     context[0] ? context : "-", image_hex, config_hex);
-    measure_bytes(PCR_BOOT_DOMAINS, what, strlen(what), what);
-    printk("measured boot: PCR %u <- domain %u (%s) as %s\n", PCR_BOOT_DOMAINS, id, md->name,
-           context[0] ? context : "(no label)");
+    sha256_digest(what, strlen(what), digest);
+    spin_lock(&tpm_lock); /* the TPM and the log are shared with attestation */
+    rc = measure(pcr, digest, what, err);
+    spin_unlock(&tpm_lock);
+    if (!rc)
+        printk("measured boot: PCR %u <- domain %u (%s) as %s\n", pcr, id, name,
+               context[0] ? context : "(no label)");
+    return rc;
+}
+
+void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
+                                  const char *context)
+{
+    uint8_t image[SHA256_DIGEST_SIZE], config[SHA256_DIGEST_SIZE];
+
+    char err[TPM_ERROR_LEN] = "";
+
+    digests(md, image, config);
+    if (measured_boot_record(PCR_BOOT_DOMAINS, md->name, id, context, image, config, err))
+        boot_stop("measured boot: recording domain %u (%s) failed: %s", id, md->name, err);
 }
 
 void measured_boot_check(void)

@@ -63,6 +63,22 @@ int flask_hook_extra(enum xsm_hook_id id, const struct domain *subject, const st
         return rc ? rc
                   : has_perm(target->sid, osid, SECCLASS_DOMAIN, DOMAIN__TRANSITION, subject,
                              target);
+    case XSM_HOOK_DOMCTL_FLAXEN_SEAL:
+        /*
+         * The row checked flaxen:seal on the domain. The label asked for (osid) that is not
+         * its current one takes what relabeling another domain takes: relabelfrom on it,
+         * relabelto to the new SID, and the domain's transition.
+         */
+        if (osid == target->sid)
+            return 0;
+        rc = has_perm(subject->sid, target->sid, SECCLASS_DOMAIN2, DOMAIN2__RELABELFROM, subject,
+                      target);
+        rc = rc ? rc
+                : has_perm(subject->sid, osid, SECCLASS_DOMAIN2, DOMAIN2__RELABELTO, subject,
+                           target);
+        return rc ? rc
+                  : has_perm(target->sid, osid, SECCLASS_DOMAIN, DOMAIN__TRANSITION, subject,
+                             target);
     default:
         return 0;
     }

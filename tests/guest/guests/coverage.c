@@ -571,6 +571,20 @@ static void fill_set_target(struct xen_domctl *d)
     d->u.set_target.target = 1; /* this domain as the peer's device model's guest */
 }
 
+static void fill_seal(struct xen_domctl *d)
+{
+    static const char name[] = "sealed";
+    memcpy(d->u.flaxen_seal.name, name, sizeof(name));
+    d->u.flaxen_seal.image = (uint64_t)(uintptr_t)cov_buffer;
+    d->u.flaxen_seal.image_size = 4096;
+    d->u.flaxen_seal.ssidref = 12; /* the initial SID domU: target_t here */
+}
+
+static long cov_DOMCTL_FLAXEN_SEAL(void)
+{
+    return domctl(XEN_DOMCTL_flaxen_seal, cov_peer(), fill_seal);
+}
+
 static long cov_DOMCTL_SET_TARGET(void)
 {
     return domctl(XEN_DOMCTL_set_target, cov_peer(), fill_set_target);

@@ -11,6 +11,11 @@
  */
 #include "guest.h"
 
+/* build/guest/sealed.bin (tests/guest/images/sealed.S), the image of the sealed domain. */
+__asm__(".section .rodata\n.balign 16\n.global sealed_image\nsealed_image:\n"
+        ".incbin \"" SEALED_IMAGE "\"\n.global sealed_image_end\nsealed_image_end:\n.previous");
+extern const uint8_t sealed_image[], sealed_image_end[];
+
 static struct xen_domctl dc;
 static struct xen_sysctl sc;
 static uint8_t buffer[8192] __attribute__((aligned(4096)));
@@ -71,10 +76,50 @@ static domid_t create(void)
     return id;
 }
 
+static long seal(domid_t id, const char *name, uint32_t ssidref)
+{
+    memset(&dc, 0, sizeof(dc));
+    memcpy(dc.u.flaxen_seal.name, name, strlen(name) + 1);
+    dc.u.flaxen_seal.image = (uint64_t)(uintptr_t)sealed_image;
+    dc.u.flaxen_seal.image_size = (uint64_t)(sealed_image_end - sealed_image);
+    dc.u.flaxen_seal.ssidref = ssidref;
+    return domctl(XEN_DOMCTL_flaxen_seal, id);
+}
+
 /*
- * Domains built at run time: one destroyed before it ever ran; one given 2 MiB of RAM and
- * an entry point, unpaused (it starts), which crashes at once on its empty memory and is
- * destroyed by the hypervisor.
+ * The seal: refused for a name the manifest does not list and for a label other than the
+ * manifest's; then done, and not twice; afterwards the builder can change neither the
+ * entry point nor the memory.
+ */
+static void seal_domain(domid_t id)
+{
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, id), 0);
+    uint32_t label = dc.u.getdomaininfo.ssidref;
+    CHECK_EQ(seal(id, "nosuch", label), -XEN_EACCES);
+    CHECK_EQ(seal(id, "sealed-other", label), -XEN_EACCES); /* the manifest gives victim_t */
+    CHECK_EQ(seal(id, "bad name", label), -XEN_EINVAL);
+    CHECK_EQ(seal(id, "sealed", 0), -XEN_EINVAL); /* no label asked for */
+    CHECK_EQ(seal(id, "sealed", label), 0);
+    CHECK_EQ(seal(id, "sealed", label), -XEN_EBUSY);
+    static struct vcpu_guest_context ctx;
+    memset(&dc, 0, sizeof(dc));
+    dc.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctx;
+    ctx.user_regs.pc64 = 0x40001000;
+    ctx.user_regs.cpsr = 0x3c5;
+    CHECK_EQ(domctl(XEN_DOMCTL_setvcpucontext, id), -XEN_EBUSY);
+    static uint64_t gfn[1] = {0x40400};
+    static struct xen_memory_reservation r;
+    r = (struct xen_memory_reservation){
+        .extent_start = (uint64_t)(uintptr_t)gfn, .nr_extents = 1, .extent_order = 0, .domid = id};
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_populate_physmap, (unsigned long)&r), 0);
+    printf("[guest] domctl: domain %u sealed\n", id);
+}
+
+/*
+ * Domains built at run time: one destroyed before it ever ran; one given 4 MiB of RAM,
+ * refused an unpause until it is sealed with the image build/guest/sealed.bin (listed in the
+ * scenario's manifest as "sealed"), then unpaused: it prints a line and powers off.
  */
 static void build_domains(void)
 {
@@ -84,14 +129,14 @@ static void build_domains(void)
 
     domid_t b = create();
     memset(&dc, 0, sizeof(dc));
-    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), -XEN_EINVAL); /* no RAM, no entry yet */
-    dc.u.max_mem.max_memkb = 2048;
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), -XEN_EPERM); /* not sealed */
+    dc.u.max_mem.max_memkb = 4096 + 4; /* the kernel's 2 MiB slot, the device tree's, a page */
     CHECK_EQ(domctl(XEN_DOMCTL_max_mem, b), 0);
-    static uint64_t gfn[1] = {0x40000};
+    static uint64_t gfn[2] = {0x40000, 0x40200};
     static struct xen_memory_reservation r;
     r = (struct xen_memory_reservation){
-        .extent_start = (uint64_t)(uintptr_t)gfn, .nr_extents = 1, .extent_order = 9, .domid = b};
-    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_populate_physmap, (unsigned long)&r), 1);
+        .extent_start = (uint64_t)(uintptr_t)gfn, .nr_extents = 2, .extent_order = 9, .domid = b};
+    CHECK_EQ(hypercall2(XEN_HC_memory_op, XENMEM_populate_physmap, (unsigned long)&r), 2);
     static struct vcpu_guest_context ctx;
     memset(&dc, 0, sizeof(dc));
     dc.u.vcpucontext.ctxt = (uint64_t)(uintptr_t)&ctx;
@@ -100,6 +145,10 @@ static void build_domains(void)
     CHECK_EQ(domctl(XEN_DOMCTL_setvcpucontext, b), -XEN_EINVAL);
     ctx.user_regs.cpsr = 0x3c5; /* EL1h, interrupts masked */
     CHECK_EQ(domctl(XEN_DOMCTL_setvcpucontext, b), 0);
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), -XEN_EPERM); /* RAM and entry: still unsealed */
+    seal_domain(b);
+    memset(&dc, 0, sizeof(dc));
     CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), 0);
     CHECK_MSG(gone(b), "domain %u did not end", b);
     printf("[guest] domctl: built domains %u and %u at run time\n", a, b);

@@ -78,6 +78,8 @@ struct domain {
     struct domain *target; /* that domain, referenced until this one is destroyed; or NULL */
     bool is_hardware;
     bool started;  /* domain_start ran: its vCPUs have been allowed to run */
+    bool sealed;   /* measured and labeled (boot-time domains, or XEN_DOMCTL_flaxen_seal) */
+    bool sealing;  /* a seal is in progress (under lock: no second one, no unpause) */
     unsigned refs; /* domain_get references (atomic); a referenced domain is not destroyed */
     enum domain_state state;
     unsigned shutdown_code; /* SHUTDOWN_* of the public ABI */

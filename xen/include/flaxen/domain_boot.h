@@ -6,7 +6,15 @@
 #ifndef FLAXEN_DOMAIN_BOOT_H
 #define FLAXEN_DOMAIN_BOOT_H
 
+#include <stdbool.h>
+
 #include <flaxen/bootinfo.h>
+#include <flaxen/kernel_image.h>
+
+struct domain;
+
+#define DOMAIN_GUEST_RAM_BASE 0x40000000ull /* where every domain's RAM starts */
+#define DOMAIN_GUEST_FDT_MAX 0x4000ull      /* the room a domain's device tree gets */
 
 /*
  * Builds every boot-time domain: label (its seclabel, checked by the
@@ -16,5 +24,13 @@
  * of them at once. Returns the number of domains started.
  */
 unsigned domain_boot_all(const struct bootinfo *bi);
+
+/*
+ * Writes the device tree a domain boots with (memory, CPUs, virtual GIC and
+ * timer, the hypervisor node, bootargs, the ramdisk when it has one) at
+ * l->dtb_base of its RAM. Boot-time domains and seals (seal.c) use it.
+ */
+int domain_write_fdt(struct domain *d, const char *bootargs, const struct guest_layout *l,
+                     bool has_ramdisk, char *err);
 
 #endif

@@ -6,6 +6,7 @@
 #ifndef FLAXEN_MEASURED_BOOT_H
 #define FLAXEN_MEASURED_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,6 +46,27 @@ struct measured_domain {
  */
 int measured_boot_domain_label(const struct measured_domain *md, char *context, size_t context_len,
                                char *err);
+
+/*
+ * The label a domain measured as image and config (SHA-256 digests;
+ * manifest_config_digest) gets from the manifest entry `name`: 0 and the
+ * context (context_len bytes; "" = none: flask=disabled, or no manifest
+ * outside enforcing mode with no label asked for), or -EACCES with the
+ * reason in err (MEASURED_BOOT_ERROR_LEN). A requested_label other than ""
+ * must be the manifest's.
+ */
+int measured_boot_label(const char *name, const uint8_t image[32], const uint8_t config[32],
+                        bool has_ramdisk, const char *requested_label, char *context,
+                        size_t context_len, char *err);
+
+/*
+ * Logs and extends "flaxen: domain NAME label CONTEXT image sha256:HEX config
+ * sha256:HEX" into pcr (its digest is the SHA-256 of that text): 0, or an
+ * error with err (TPM_ERROR_LEN) saying why (the log is full; in enforcing
+ * mode, the extend failed).
+ */
+int measured_boot_record(unsigned pcr, const char *name, unsigned id, const char *context,
+                         const uint8_t image[32], const uint8_t config[32], char *err);
 
 /*
  * Records a built domain before it may start: an event "flaxen: domain NAME

@@ -23,6 +23,8 @@
 #define XEN_DOMCTL_getvcpuinfo 14
 #define XEN_DOMCTL_max_vcpus 15
 #define XEN_DOMCTL_set_target 46
+/* Flaxen only: a number far from Xen's, "FL". */
+#define XEN_DOMCTL_flaxen_seal 0x464c
 
 #define XEN_DOMINF_dying (1u << 0)
 #define XEN_DOMINF_hvm_guest (1u << 1)
@@ -110,6 +112,29 @@ struct xen_domctl_set_target {
     domid_t target;
 };
 
+/*
+ * XEN_DOMCTL_flaxen_seal: the step that lets a domain built at run time run
+ * (docs/security/measured-boot.md). The hypervisor copies the kernel image
+ * and ramdisk from the caller's memory into the domain (arm64 boot layout),
+ * measures what it copied and the command line, finds the manifest entry
+ * `name`, and labels the domain with the entry's label, which must be the one
+ * the caller asks for (ssidref); it writes the domain's device tree, sets its
+ * entry point and records it in PCR 12. Until then the domain cannot be
+ * unpaused. ssidref: the label asked for; the caller needs flaxen:seal on the
+ * domain and, to change its label, domain2:relabelfrom/relabelto and
+ * domain:transition.
+ */
+struct xen_domctl_flaxen_seal {
+    char name[64];              /* IN: the manifest entry, NUL-terminated */
+    xen_guest_handle_t image;   /* IN: the kernel image (arm64 Image) */
+    uint64_t image_size;        /* IN */
+    xen_guest_handle_t ramdisk; /* IN: 0 = none */
+    uint64_t ramdisk_size;      /* IN */
+    xen_guest_handle_t cmdline; /* IN: the command line, no NUL */
+    uint32_t cmdline_len;       /* IN: < 512 */
+    uint32_t ssidref;           /* IN: the label asked for */
+};
+
 /* Arm's vCPU context (arch-arm.h), AArch64 view of the registers. */
 struct vcpu_guest_core_regs {
     uint64_t x[31];
@@ -143,6 +168,7 @@ struct xen_domctl {
         struct xen_domctl_getvcpuinfo getvcpuinfo;
         struct xen_domctl_max_vcpus max_vcpus;
         struct xen_domctl_set_target set_target;
+        struct xen_domctl_flaxen_seal flaxen_seal;
         uint8_t pad[128];
     } u;
 };
@@ -156,6 +182,8 @@ _Static_assert(offsetof(struct xen_domctl_getdomaininfo, ssidref) == 72, "ssidre
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, arch_config) == 104, "arch_config");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo");
 _Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext");
+_Static_assert(sizeof(struct xen_domctl_flaxen_seal) == 112, "flaxen_seal");
+_Static_assert(offsetof(struct xen_domctl_flaxen_seal, cmdline_len) == 104, "flaxen_seal.len");
 _Static_assert(sizeof(struct vcpu_guest_core_regs) == 312, "vcpu_guest_core_regs");
 _Static_assert(sizeof(struct vcpu_guest_context) == 352, "vcpu_guest_context");
 _Static_assert(offsetof(struct xen_domctl, u) == 16, "xen_domctl.u");
