@@ -78,8 +78,9 @@ $(GUEST_OUT)/obj/images/%.o: $(GUEST_SRC)/images/%.S
 $(GUEST_IMAGES): $(GUEST_OUT)/%.bin: $(GUEST_OUT)/obj/images/%.o
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) -nostdlib -static -Wl,-Ttext=0 -Wl,--build-id=none -o $@.elf $<
 	$(Q)$(GUEST_OBJCOPY) -O binary $@.elf $@
-$(GUEST_OUT)/obj/guests/domctl.c.o: $(GUEST_OUT)/sealed.bin
-$(GUEST_OUT)/obj/guests/domctl.c.o: GUEST_CFLAGS += -DSEALED_IMAGE='"$(GUEST_OUT)/sealed.bin"'
+$(GUEST_OUT)/obj/guests/domctl.c.o $(GUEST_OUT)/obj/guests/seal.c.o: $(GUEST_OUT)/sealed.bin
+$(GUEST_OUT)/obj/guests/domctl.c.o $(GUEST_OUT)/obj/guests/seal.c.o: \
+	GUEST_CFLAGS += -DSEALED_IMAGE='"$(GUEST_OUT)/sealed.bin"'
 
 .SECONDARY: $(GUEST_ELFS) $(GUEST_LIB_OBJS) $(GUEST_NAMES:%=$(GUEST_OUT)/obj/guests/%.c.o)
 
