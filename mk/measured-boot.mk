@@ -49,3 +49,21 @@ $(MANIFEST_KEY_H): $(FLAXEN_MANIFEST_KEY) | $(BUILD)/host/bin/flaxen-manifest
 	$(Q)$(BUILD)/host/bin/flaxen-manifest pubkey $< --c >$@.tmp && mv -f $@.tmp $@
 
 $(HYP_OBJ)/xen/common/measured_boot.c.o: $(MANIFEST_KEY_H)
+
+# ---------------------------------------------------------------- golden values
+# make golden FLAXEN_MANIFEST=FILE [FLAXEN_CMDLINE="..."] [FLAXEN_POLICY_FILE=FILE]
+#   [FLAXEN_BOOT_DOMAINS="dom0 web"]: the events Flaxen will measure into PCRs 10-12 for that
+#   configuration, predicted from the build outputs, into $(BUILD)/golden/flaxen.golden, the
+#   file flaxen-verify check --golden compares a host's event log with.
+FLAXEN_CMDLINE ?= flask=enforcing
+FLAXEN_POLICY_FILE ?= $(BUILD)/policy/flaxen.30
+.PHONY: golden
+golden: $(BUILD)/host/bin/flaxen-verify policy
+	@if [ -z "$(FLAXEN_MANIFEST)" ] || [ ! -f "$(FLAXEN_MANIFEST)" ]; then \
+		echo "make golden: FLAXEN_MANIFEST=FILE must name the signed domain manifest" >&2; exit 2; fi
+	@mkdir -p $(BUILD)/golden
+	$(Q)$(BUILD)/host/bin/flaxen-verify golden --cmdline "$(FLAXEN_CMDLINE)" \
+		--policy $(FLAXEN_POLICY_FILE) --manifest $(FLAXEN_MANIFEST) \
+		$(foreach d,$(FLAXEN_BOOT_DOMAINS),--boot $(d)) >$(BUILD)/golden/flaxen.golden.tmp
+	$(Q)mv -f $(BUILD)/golden/flaxen.golden.tmp $(BUILD)/golden/flaxen.golden
+	$(Q)cat $(BUILD)/golden/flaxen.golden
