@@ -86,16 +86,89 @@ static long seal(domid_t id, const char *name, uint32_t ssidref)
     return domctl(XEN_DOMCTL_flaxen_seal, id);
 }
 
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 0x2545f4914f6cdd1dull;
+}
+
+/* A value for a seal field: small, any, an address in this domain's RAM, unmapped, huge. */
+static uint64_t random_field(void)
+{
+    uint64_t r = next_random(), base, size;
+    switch (r % 5) {
+    case 0:
+        return r >> 56;
+    case 1:
+        return r;
+    case 2:
+        CHECK(guest_ram_range(&base, &size));
+        return base + (r >> 8) % size;
+    case 3:
+        return guest_unmapped_address() + (r & 0xfff);
+    default:
+        return UINT64_MAX - (r & 0xff);
+    }
+}
+
 /*
- * The seal: refused for a name the manifest does not list and for a label other than the
- * manifest's; then done, and not twice; afterwards the builder can change neither the
- * entry point nor the memory.
+ * 500 seals with random fields (never this guest's copy of the image with its exact size,
+ * so none can succeed): each one answers an error code, and the domain stays unsealed.
+ */
+static void random_seals(domid_t id, uint32_t label)
+{
+    unsigned refused = 0;
+    for (unsigned i = 0; i < 500; i++) {
+        memset(&dc, 0, sizeof(dc));
+        uint64_t r = next_random();
+        if ((r & 3) < 2)
+            memcpy(dc.u.flaxen_seal.name, "sealed", 7);
+        else if ((r & 3) == 2)
+            memcpy(dc.u.flaxen_seal.name, "nosuch", 7);
+        else
+            for (unsigned k = 0; k < sizeof(dc.u.flaxen_seal.name); k++)
+                dc.u.flaxen_seal.name[k] = (char)(next_random() >> 56);
+        uint64_t real = (uint64_t)(sealed_image_end - sealed_image);
+        /* Often plausible, so the calls get past the first checks to the copy and compare. */
+        dc.u.flaxen_seal.image = (r & 4) ? (uint64_t)(uintptr_t)sealed_image : random_field();
+        dc.u.flaxen_seal.image_size = (r & 8) ? 64 + (next_random() % 200) : random_field();
+        if (dc.u.flaxen_seal.image == (uint64_t)(uintptr_t)sealed_image &&
+            dc.u.flaxen_seal.image_size == real)
+            dc.u.flaxen_seal.image_size++; /* never the one good seal */
+        if (r & 16) {
+            dc.u.flaxen_seal.ramdisk = random_field();
+            dc.u.flaxen_seal.ramdisk_size = (r & 32) ? next_random() % 65536 : random_field();
+        }
+        static char text[600];
+        for (unsigned k = 0; k < sizeof(text); k++)
+            text[k] = (char)(' ' + next_random() % 95);
+        dc.u.flaxen_seal.cmdline = (r & 256) ? (uint64_t)(uintptr_t)text : random_field();
+        dc.u.flaxen_seal.cmdline_len = (r & 64) ? next_random() % 600 : (uint32_t)random_field();
+        dc.u.flaxen_seal.ssidref = (r & 128) ? label : (uint32_t)random_field();
+        long rc = domctl(XEN_DOMCTL_flaxen_seal, id);
+        CHECK_MSG(rc < 0 && rc > -4096, "random seal %u: %ld", i, rc);
+        refused++;
+    }
+    memset(&dc, 0, sizeof(dc));
+    CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, id), -XEN_EPERM); /* still unsealed */
+    printf("[guest] domctl: %u random seals refused\n", refused);
+}
+
+/*
+ * The seal: refused for random fields, for a name the manifest does not list and for a label
+ * other than the manifest's; then done, and not twice; afterwards the builder can change
+ * neither the entry point nor the memory.
  */
 static void seal_domain(domid_t id)
 {
     memset(&dc, 0, sizeof(dc));
     CHECK_EQ(domctl(XEN_DOMCTL_getdomaininfo, id), 0);
     uint32_t label = dc.u.getdomaininfo.ssidref;
+    random_seals(id, label);
     CHECK_EQ(seal(id, "nosuch", label), -XEN_EACCES);
     CHECK_EQ(seal(id, "sealed-other", label), -XEN_EACCES); /* the manifest gives victim_t */
     CHECK_EQ(seal(id, "bad name", label), -XEN_EINVAL);
