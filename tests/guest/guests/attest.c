@@ -70,9 +70,55 @@ static void print_part(const char *name, const uint8_t *bytes, uint32_t len)
     }
 }
 
+static uint64_t rng = 0x243f6a8885a308d3ull;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng >> 12;
+    rng ^= rng << 25;
+    rng ^= rng >> 27;
+    return rng * 0x2545f4914f6cdd1dull;
+}
+
+/*
+ * 300 attestations with random PCR masks, nonce lengths, buffers (this guest's output
+ * buffer, an unmapped address, anything) and buffer sizes: each answers 0 or an error code.
+ */
+static void random_attestations(void)
+{
+    unsigned ok = 0, refused = 0;
+    for (unsigned i = 0; i < 300; i++) {
+        uint64_t r = next_random();
+        memset(&sc, 0, sizeof(sc));
+        sc.cmd = XEN_SYSCTL_flaxen_attest;
+        sc.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
+        sc.u.flaxen_attest.pcr_mask = (r & 1) ? (uint32_t)(next_random() & 0xffffff) : (uint32_t)r;
+        sc.u.flaxen_attest.nonce_len =
+            (r & 2) ? (uint32_t)(next_random() % 70) : (uint32_t)(r >> 32);
+        sc.u.flaxen_attest.buffer = (r & 4)   ? (uint64_t)(uintptr_t)output
+                                    : (r & 8) ? guest_unmapped_address() + (r & 0xfff)
+                                              : next_random();
+        sc.u.flaxen_attest.buffer_len =
+            (r & 16) ? (uint32_t)(next_random() % sizeof(output)) : (uint32_t)next_random();
+        if (sc.u.flaxen_attest.buffer == (uint64_t)(uintptr_t)output &&
+            sc.u.flaxen_attest.buffer_len > sizeof(output))
+            sc.u.flaxen_attest.buffer_len = sizeof(output); /* never past our own buffer */
+        sc.u.flaxen_attest.pad = (r & 32) ? (uint32_t)r : 0;
+        long rc = hypercall1(XEN_HC_sysctl, (unsigned long)&sc);
+        CHECK_MSG(rc <= 0 && rc > -4096, "random attestation %u: %ld", i, rc);
+        if (rc == 0)
+            ok++;
+        else
+            refused++;
+    }
+    printf("[guest] attest: 300 random requests: %u quotes, %u refused\n", ok, refused);
+}
+
 static void role_attester(void)
 {
     uint32_t nonce_len, q, s, k, l;
+
+    random_attestations();
 
     memset(&sc, 0, sizeof(sc));
     CHECK_EQ(attest(0, 20, 0), -XEN_EINVAL);        /* no PCR */
