@@ -394,10 +394,72 @@ static void test_event_log_parses(struct unit *u)
     unlink(path);
 }
 
+static unsigned grows;
+static uint8_t *initial_buffer;
+
+static uint8_t *grow_with_malloc(uint8_t *old, size_t len, size_t want)
+{
+    uint8_t *bigger = malloc(want);
+
+    if (!bigger)
+        return NULL;
+    memcpy(bigger, old, len);
+    if (old != initial_buffer)
+        free(old);
+    grows++;
+    return bigger;
+}
+
+/* A log that starts in 200 bytes grows to hold 100 events, stops at its limit, and parses. */
+static void test_event_log_grows(struct unit *u)
+{
+    static uint8_t small[200];
+    struct event_log log;
+    uint8_t digest[32], pcr[64];
+    char path[] = "/tmp/flaxen-eventlog-XXXXXX", cmd[256], line[512], hex[65];
+    unsigned appended = 0;
+    bool saw_pcr = false;
+    int fd;
+    FILE *out;
+
+    initial_buffer = small;
+    memset(digest, 0, sizeof(digest));
+    memset(pcr, 0, sizeof(pcr)); /* PCR 12 from zero, then the first event's zero digest */
+    UNIT_CHECK_EQ(u, event_log_init(&log, small, sizeof(small)), 0);
+    UNIT_CHECK_EQ(u, event_log_append(&log, 12, EV_IPL, digest, "x", 2), 0); /* fits as it is */
+    sha256_digest(pcr, 64, pcr);
+    log.limit = 16384;
+    log.grow = grow_with_malloc;
+    for (unsigned i = 0; i < 1000; i++) {
+        char text[64];
+        snprintf(text, sizeof(text), "event %u", i);
+        sha256_digest(text, strlen(text), digest);
+        if (event_log_append(&log, 12, EV_IPL, digest, text, strlen(text) + 1))
+            break;
+        memcpy(pcr + 32, digest, 32);
+        sha256_digest(pcr, 64, pcr);
+        appended++;
+    }
+    UNIT_CHECK_MSG(u, appended > 100 && appended < 1000, "%u events before the limit", appended);
+    UNIT_CHECK(u, grows >= 6 && log.max == 16384 && log.len <= 16384);
+    fd = mkstemp(path);
+    UNIT_CHECK(u, fd >= 0 && write(fd, log.buf, log.len) == (ssize_t)log.len);
+    close(fd);
+    for (int i = 0; i < 32; i++)
+        sprintf(hex + 2 * i, "%02x", pcr[i]);
+    snprintf(cmd, sizeof(cmd), "tpm2_eventlog %s 2>&1", path);
+    out = popen(cmd, "r");
+    while (out && fgets(line, sizeof(line), out))
+        saw_pcr |= strstr(line, hex) != NULL;
+    UNIT_CHECK_MSG(u, out && pclose(out) == 0, "tpm2_eventlog refused the grown log");
+    UNIT_CHECK_MSG(u, saw_pcr, "tpm2_eventlog's replay of PCR 12 differs from ours");
+    unlink(path);
+    if (log.buf != small)
+        free(log.buf);
+}
+
 const struct unit_case unit_cases[] = {
-    UNIT_CASE(test_command_bytes),
-    UNIT_CASE(test_retry_and_errors),
-    UNIT_CASE(test_against_swtpm),
-    UNIT_CASE(test_event_log_parses),
-    {0},
+    UNIT_CASE(test_event_log_grows),  UNIT_CASE(test_command_bytes),
+    UNIT_CASE(test_retry_and_errors), UNIT_CASE(test_against_swtpm),
+    UNIT_CASE(test_event_log_parses), {0},
 };

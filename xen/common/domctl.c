@@ -472,7 +472,8 @@ static long sys_flaxen_attest(struct vcpu *v, struct xen_sysctl *op)
 {
     struct xen_sysctl_flaxen_attest *a = &op->u.flaxen_attest;
     uint32_t lens[ATTEST_PARTS] = {0};
-    size_t max = a->buffer_len > ATTEST_MAX_BYTES ? ATTEST_MAX_BYTES : a->buffer_len;
+    size_t bound = ATTEST_FIXED_BYTES + measured_boot_log_len();
+    size_t max = a->buffer_len > bound ? bound : a->buffer_len;
     uint8_t *out;
     long rc;
 

@@ -30,6 +30,8 @@ int event_log_init(struct event_log *log, void *buf, size_t max)
     log->buf = buf;
     log->len = 0;
     log->max = max;
+    log->limit = 0;
+    log->grow = NULL;
     if (max < HEADER_EVENT_SIZE)
         return -ENOSPC;
     p = put32(p, 0); /* PCR */
@@ -58,8 +60,22 @@ int event_log_append(struct event_log *log, unsigned pcr, uint32_t type, const u
     size_t need = 4 + 4 + 4 + 2 + 32 + 4 + len;
     uint8_t *p;
 
-    if (len > UINT32_MAX || log->max - log->len < need)
+    if (len > UINT32_MAX)
         return -ENOSPC;
+    if (log->max - log->len < need) {
+        size_t want = log->max;
+        uint8_t *bigger;
+
+        while (want - log->len < need && want < log->limit)
+            want = want * 2 > log->limit ? log->limit : want * 2;
+        if (!log->grow || want - log->len < need)
+            return -ENOSPC;
+        bigger = log->grow(log->buf, log->len, want);
+        if (!bigger)
+            return -ENOSPC;
+        log->buf = bigger;
+        log->max = want;
+    }
     p = log->buf + log->len;
     p = put32(p, pcr);
     p = put32(p, type);

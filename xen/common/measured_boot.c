@@ -25,7 +25,7 @@
 
 #define PCR_CONFIG 10       /* the hypervisor's command line, policy and manifest */
 #define PCR_BOOT_DOMAINS 11 /* each boot-time domain, with its label */
-#define EVENT_LOG_SIZE MEASURED_BOOT_LOG_MAX
+#define EVENT_LOG_INITIAL KIB(64)
 
 static struct manifest manifest;
 static bool manifest_in_force;
@@ -40,7 +40,20 @@ static uint8_t quote_buffer[1024], signature_buffer[256];
 static uint8_t expected[TPM_MAX_PCRS][SHA256_DIGEST_SIZE]; /* replay of our events from zero */
 static unsigned events;
 static struct event_log event_log;
-static uint8_t event_log_buffer[EVENT_LOG_SIZE];
+static uint8_t event_log_buffer[EVENT_LOG_INITIAL];
+
+/* The log outgrew its buffer: a larger one from the heap (the boot-time one is static). */
+static uint8_t *grow_log(uint8_t *old, size_t len, size_t want)
+{
+    uint8_t *bigger = xmalloc(want);
+
+    if (!bigger)
+        return NULL;
+    memcpy(bigger, old, len);
+    if (old != event_log_buffer)
+        xfree(old);
+    return bigger;
+}
 
 static int tis_transmit(void *ctx, const uint8_t *cmd, size_t len, uint8_t *rsp, size_t max,
                         size_t *rsp_len, char *err)
@@ -172,8 +185,8 @@ static int measure(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE], const
     uint8_t both[2 * SHA256_DIGEST_SIZE];
 
     if (event_log_append(&event_log, pcr, EV_IPL, digest, what, strlen(what) + 1)) {
-        format_snprintf(err, TPM_ERROR_LEN, "the event log (%lu KiB) is full",
-                        (unsigned long)(EVENT_LOG_SIZE >> 10));
+        format_snprintf(err, TPM_ERROR_LEN, "the event log is full (%lu KiB at most)",
+                        (unsigned long)(MEASURED_BOOT_LOG_MAX >> 10));
         return -ENOSPC;
     }
     memcpy(both, expected[pcr], SHA256_DIGEST_SIZE);
@@ -204,6 +217,8 @@ static void measure_configuration(const struct bootinfo *bi)
 {
     if (event_log_init(&event_log, event_log_buffer, sizeof(event_log_buffer)))
         boot_stop("measured boot: no room for the event log");
+    event_log.limit = MEASURED_BOOT_LOG_MAX;
+    event_log.grow = grow_log;
     measure_bytes(PCR_CONFIG, bi->cmdline, strlen(bi->cmdline), "flaxen: command line");
     if (bi->policy >= 0)
         measure_bytes(PCR_CONFIG, arch_phys_to_virt(bi->modules[bi->policy].where.base),
@@ -388,6 +403,16 @@ void measured_boot_check(void)
                       pcr);
     }
     printk("measured boot: PCRs 10 and 11 agree with the event log (%u events)\n", events);
+}
+
+size_t measured_boot_log_len(void)
+{
+    size_t len;
+
+    spin_lock(&tpm_lock);
+    len = event_log.len;
+    spin_unlock(&tpm_lock);
+    return len;
 }
 
 int measured_boot_attest(const uint8_t *nonce, size_t nonce_len, uint32_t pcr_mask, uint8_t *out,

@@ -84,9 +84,12 @@ void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
  */
 void measured_boot_check(void);
 
-#define MEASURED_BOOT_LOG_MAX KIB(64) /* the event log's room */
-/* The most an attestation writes: quote, signature, key (bounded by tpm2.c's buffers), log. */
-#define ATTEST_MAX_BYTES (1024 + 256 + 512 + MEASURED_BOOT_LOG_MAX)
+#define MEASURED_BOOT_LOG_MAX MIB(4) /* the event log grows up to this, from 64 KiB */
+/* What an attestation writes besides the log: quote, signature, key (tpm2.c's bounds). */
+#define ATTEST_FIXED_BYTES (1024 + 256 + 512)
+
+/* The event log's current length (it grows as domains are sealed). */
+size_t measured_boot_log_len(void);
 
 /* The four parts of an attestation, in the order they are written. */
 enum { ATTEST_QUOTE, ATTEST_SIGNATURE, ATTEST_KEY, ATTEST_LOG, ATTEST_PARTS };
