@@ -13,14 +13,6 @@
 static struct xen_sysctl sc;
 static uint8_t output[96 * 1024];
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 static long attest(uint32_t pcr_mask, uint32_t nonce_len, uint32_t buffer_len)
 {
     sc.cmd = XEN_SYSCTL_flaxen_attest;
@@ -74,10 +66,7 @@ static uint64_t rng = 0x243f6a8885a308d3ull;
 
 static uint64_t next_random(void)
 {
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 0x2545f4914f6cdd1dull;
+    return guest_random(&rng);
 }
 
 /*
@@ -156,9 +145,9 @@ static void role_attester(void)
 
 GUEST_TEST_XEN(attestation)
 {
-    if (role_is("attester")) {
+    if (guest_bootarg_is("role", "attester")) {
         role_attester();
-    } else if (role_is("denied")) {
+    } else if (guest_bootarg_is("role", "denied")) {
         memset(&sc, 0, sizeof(sc));
         sc.u.flaxen_attest.nonce[0] = 1;
         CHECK_EQ(attest(1u << 10, 1, sizeof(output)), -XEN_EACCES);

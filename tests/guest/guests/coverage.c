@@ -882,14 +882,6 @@ static const struct cov_case cov_cases[] = {
 _Static_assert(sizeof(cov_cases) / sizeof(cov_cases[0]) == XSM_HOOK_COUNT,
                "one coverage case per hook");
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 /*
  * The silent domain's console is refused from its first (zero-length) write on, so the
  * library prints nothing for it; its verdict is its shutdown reason (a failed CHECK
@@ -897,11 +889,11 @@ static bool role_is(const char *role)
  */
 GUEST_TEST_XEN(every_sub_op_is_checked)
 {
-    if (role_is("silent")) {
+    if (guest_bootarg_is("role", "silent")) {
         CHECK_EQ(xen_console_write("x", 1), -XEN_EACCES);
         return;
     }
-    if (role_is("target")) {
+    if (guest_bootarg_is("role", "target")) {
         /*
          * What cross-domain sub-ops act on: offers its port 1 to the coverage domain (d1), so
          * that binding to it reaches the hook, then stays up for wait_ms (yielding).

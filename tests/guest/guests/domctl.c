@@ -20,14 +20,6 @@ static struct xen_domctl dc;
 static struct xen_sysctl sc;
 static uint8_t buffer[8192] __attribute__((aligned(4096)));
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 static long domctl(uint32_t cmd, domid_t dom)
 {
     dc.cmd = cmd;
@@ -90,10 +82,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint64_t next_random(void)
 {
-    rng ^= rng >> 12;
-    rng ^= rng << 25;
-    rng ^= rng >> 27;
-    return rng * 0x2545f4914f6cdd1dull;
+    return guest_random(&rng);
 }
 
 /* A value for a seal field: small, any, an address in this domain's RAM, unmapped, huge. */
@@ -374,11 +363,11 @@ static void role_attacker(void)
 
 GUEST_TEST_XEN(domain_control)
 {
-    if (role_is("ctl"))
+    if (guest_bootarg_is("role", "ctl"))
         role_ctl();
-    else if (role_is("victim"))
+    else if (guest_bootarg_is("role", "victim"))
         role_victim();
-    else if (role_is("attacker"))
+    else if (guest_bootarg_is("role", "attacker"))
         role_attacker();
     else
         CHECK_MSG(false, "role=ctl, victim or attacker");

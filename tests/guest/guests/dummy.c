@@ -20,14 +20,6 @@ static struct xen_domctl dc;
 static struct xen_sysctl sc;
 static struct xen_flask_op fop;
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 static long domctl(uint32_t cmd, domid_t dom)
 {
     dc.cmd = cmd;
@@ -123,11 +115,11 @@ static void role_unpriv(void)
 
 GUEST_TEST_XEN(dummy_module_rules)
 {
-    if (role_is("dom0")) {
+    if (guest_bootarg_is("role", "dom0")) {
         role_dom0();
-    } else if (role_is("unpriv")) {
+    } else if (guest_bootarg_is("role", "unpriv")) {
         role_unpriv();
-    } else if (role_is("served")) {
+    } else if (guest_bootarg_is("role", "served")) {
         for (;;)
             sched_yield();
     } else {

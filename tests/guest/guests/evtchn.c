@@ -25,14 +25,6 @@ static struct shared_info *shared;
 static struct vcpu_info *volatile my_vcpu_info; /* NULL: shared_info's slot for vCPU 0 */
 static volatile uint64_t seen_ports;            /* ports 0..63 the upcall handler found pending */
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 static long evtchn_op(unsigned int cmd, void *arg)
 {
     return hypercall2(XEN_HC_event_channel_op, cmd, (unsigned long)arg);
@@ -244,11 +236,11 @@ static void role_mute(void)
 
 GUEST_TEST_XEN(event_channels)
 {
-    if (role_is("a"))
+    if (guest_bootarg_is("role", "a"))
         role_a();
-    else if (role_is("b"))
+    else if (guest_bootarg_is("role", "b"))
         role_b();
-    else if (role_is("mute"))
+    else if (guest_bootarg_is("role", "mute"))
         role_mute();
     else
         CHECK_MSG(false, "role=a, b or mute");

@@ -19,14 +19,6 @@ static struct xen_flask_op op;
 static char text[256];
 static uint8_t policy[65536] __attribute__((aligned(16)));
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 static long flask(uint32_t cmd)
 {
     op.cmd = cmd;
@@ -239,9 +231,9 @@ static void role_unpriv(void)
 
 GUEST_TEST_XEN(xsm_op)
 {
-    if (role_is("priv"))
+    if (guest_bootarg_is("role", "priv"))
         role_priv();
-    else if (role_is("unpriv"))
+    else if (guest_bootarg_is("role", "unpriv"))
         role_unpriv();
     else
         CHECK_MSG(false, "role=priv or unpriv");

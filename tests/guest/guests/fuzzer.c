@@ -19,11 +19,7 @@ static uint64_t rng_state;
 
 static uint64_t next_random(void)
 {
-    /* xorshift64* */
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dull;
+    return guest_random(&rng_state);
 }
 
 static uint64_t scratch_base, scratch_size;

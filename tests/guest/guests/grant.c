@@ -20,14 +20,6 @@ static uint8_t page_p[4096] __attribute__((aligned(4096)));
 static uint8_t page_q[4096] __attribute__((aligned(4096)));
 static uint8_t page_r[4096] __attribute__((aligned(4096)));
 
-static bool role_is(const char *role)
-{
-    const char *value;
-    size_t length;
-    return guest_bootarg("role", &value, &length) && length == strlen(role) &&
-           !memcmp(value, role, length);
-}
-
 static long grant_op(unsigned int cmd, void *arg, unsigned int count)
 {
     return hypercall3(XEN_HC_grant_table_op, cmd, (unsigned long)arg, count);
@@ -234,11 +226,11 @@ static void role_mute(void)
 
 GUEST_TEST_XEN(grant_tables)
 {
-    if (role_is("a"))
+    if (guest_bootarg_is("role", "a"))
         role_a();
-    else if (role_is("b"))
+    else if (guest_bootarg_is("role", "b"))
         role_b();
-    else if (role_is("mute"))
+    else if (guest_bootarg_is("role", "mute"))
         role_mute();
     else
         CHECK_MSG(false, "role=a, b or mute");

@@ -220,6 +220,11 @@ bool guest_dtb_range(uint64_t *base, uint64_t *size);
 bool guest_bootarg(const char *key, const char **value, size_t *length);
 bool guest_parse_u64(const char *text, size_t length, uint64_t *value);
 bool guest_bootarg_u64(const char *key, uint64_t fallback, uint64_t *value);
+/* True when the word "key=expected" is there (e.g. guest_bootarg_is("role", "ctl")). */
+bool guest_bootarg_is(const char *key, const char *expected);
+
+/* The next number of a xorshift64* sequence (*state must not be 0): for fuzzing, not secrets. */
+uint64_t guest_random(uint64_t *state);
 /* Flushes the console and powers off (hypervisor: sched_op shutdown; bare: SYSTEM_OFF). */
 void guest_shutdown(unsigned int reason) __attribute__((noreturn));
 

@@ -80,6 +80,22 @@ bool guest_bootarg(const char *key, const char **value, size_t *length)
     return false;
 }
 
+bool guest_bootarg_is(const char *key, const char *expected)
+{
+    const char *value;
+    size_t length;
+    return guest_bootarg(key, &value, &length) && length == strlen(expected) &&
+           !memcmp(value, expected, length);
+}
+
+uint64_t guest_random(uint64_t *state)
+{
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    return *state * 0x2545f4914f6cdd1dull;
+}
+
 /* The value of one digit in `base`, or -1. */
 static int platform_digit(char character, unsigned int base)
 {
