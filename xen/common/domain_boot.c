@@ -141,7 +141,7 @@ static __attribute__((noinline)) void print_self_sid(const struct domain *d)
 static struct domain *build_one(const struct boot_domain *bd)
 {
     char err[BUILD_ERROR_LEN] = "", context[BOOTINFO_LABEL_MAX];
-    const struct measured_domain md = {
+    struct measured_domain md = {
         .name = bd->name,
         .kernel = module_bytes(bd->kernel),
         .kernel_len = bd->kernel->where.size,
@@ -153,7 +153,10 @@ static struct domain *build_one(const struct boot_domain *bd)
     struct guest_layout layout;
     struct domain *d = NULL;
     uint32_t sid;
-    int rc = domain_label(bd, &md, &sid, context, err); /* context: the label asked of the policy */
+    int rc;
+
+    measured_boot_measure(&md); /* hashed once: for its label now, for PCR 11 once built */
+    rc = domain_label(bd, &md, &sid, context, err); /* context: the label asked of the policy */
 
     if (rc == -EACCES) {
         printk("domain %u (%s): %s: not built\n", bd->id, bd->name, err);

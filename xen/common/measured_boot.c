@@ -328,27 +328,21 @@ int measured_boot_label(const char *name, const uint8_t image[SHA256_DIGEST_SIZE
     return 0;
 }
 
-/* The image and configuration digests of a boot-time domain. */
-static void digests(const struct measured_domain *md, uint8_t image[SHA256_DIGEST_SIZE],
-                    uint8_t config[SHA256_DIGEST_SIZE])
+void measured_boot_measure(struct measured_domain *md)
 {
     uint8_t ramdisk[SHA256_DIGEST_SIZE];
 
-    sha256_digest(md->kernel, md->kernel_len, image);
+    sha256_digest(md->kernel, md->kernel_len, md->image_sha256);
     if (md->ramdisk)
         sha256_digest(md->ramdisk, md->ramdisk_len, ramdisk);
-    manifest_config_digest(md->cmdline, md->ramdisk ? ramdisk : NULL, config);
+    manifest_config_digest(md->cmdline, md->ramdisk ? ramdisk : NULL, md->config_sha256);
 }
 
 int measured_boot_domain_label(const struct measured_domain *md, char *context, size_t context_len,
                                char *err)
 {
-    uint8_t image[SHA256_DIGEST_SIZE] = {0}, config[SHA256_DIGEST_SIZE] = {0};
-
-    if (manifest_in_force)
-        digests(md, image, config);
-    return measured_boot_label(md->name, image, config, md->ramdisk != NULL, md->requested_label,
-                               context, context_len, err);
+    return measured_boot_label(md->name, md->image_sha256, md->config_sha256, md->ramdisk != NULL,
+                               md->requested_label, context, context_len, err);
 }
 
 int measured_boot_record(unsigned pcr, const char *name, unsigned id, const char *context,
@@ -378,12 +372,10 @@ int measured_boot_record(unsigned pcr, const char *name, unsigned id, const char
 void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
                                   const char *context)
 {
-    uint8_t image[SHA256_DIGEST_SIZE], config[SHA256_DIGEST_SIZE];
-
     char err[TPM_ERROR_LEN] = "";
 
-    digests(md, image, config);
-    if (measured_boot_record(PCR_BOOT_DOMAINS, md->name, id, context, image, config, err))
+    if (measured_boot_record(PCR_BOOT_DOMAINS, md->name, id, context, md->image_sha256,
+                             md->config_sha256, err))
         boot_stop("measured boot: recording domain %u (%s) failed: %s", id, md->name, err);
 }
 

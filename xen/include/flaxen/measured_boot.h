@@ -26,7 +26,7 @@
  */
 void measured_boot_setup(const struct bootinfo *bi);
 
-/* What a boot-time domain is measured over. */
+/* What a boot-time domain is measured over, and (measured_boot_measure) its digests. */
 struct measured_domain {
     const char *name;
     const void *kernel;
@@ -35,10 +35,15 @@ struct measured_domain {
     const void *ramdisk; /* or NULL */
     size_t ramdisk_len;
     const char *requested_label; /* the device tree's seclabel, "" = none */
+    uint8_t image_sha256[32];    /* out: SHA-256 of the kernel */
+    uint8_t config_sha256[32];   /* out: manifest_config_digest of cmdline and ramdisk */
 };
 
+/* Hashes the domain's kernel and configuration into md's digests, once for label and record. */
+void measured_boot_measure(struct measured_domain *md);
+
 /*
- * Measures the domain and finds its manifest entry; on success writes the
+ * Finds the measured domain's manifest entry; on success writes the
  * security context it must get into context (context_len bytes; "" = the
  * policy's initial SID, only without a manifest outside enforcing mode) and
  * returns 0. Refusals (-EACCES) say why in err: not in the manifest, listed
