@@ -78,6 +78,18 @@ static bool name_char(uint8_t c)
            c == '_' || c == '-';
 }
 
+bool manifest_name_valid(const char *name, size_t max)
+{
+    size_t n = strnlen(name, max);
+
+    if (n == 0 || n == max || n > MANIFEST_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!name_char((uint8_t)name[i]))
+            return false;
+    return true;
+}
+
 /* Printable ASCII other than space: what a security context is made of. */
 static bool label_char(uint8_t c)
 {

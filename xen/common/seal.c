@@ -37,21 +37,6 @@
 #define SEAL_CHUNK 4096u
 #define SEAL_ERROR_LEN 240
 
-static bool name_ok(const char *name, size_t max)
-{
-    size_t n = strnlen(name, max);
-
-    if (n == 0 || n == max || n > MANIFEST_NAME_MAX)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '.' || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
-}
-
 /*
  * The domain's RAM as one range from DOMAIN_GUEST_RAM_BASE, made of the
  * extents populated so far; false when they leave a hole or start elsewhere.
@@ -176,7 +161,7 @@ long domctl_flaxen_seal(struct vcpu *v, struct domain *d, struct xen_domctl_flax
     uint64_t ram_size;
     long rc;
 
-    if (d == v->domain || !name_ok(s->name, sizeof(s->name)) || s->image_size < 64 ||
+    if (d == v->domain || !manifest_name_valid(s->name, sizeof(s->name)) || s->image_size < 64 ||
         s->image_size > SEAL_IMAGE_MAX || s->ramdisk_size > SEAL_IMAGE_MAX ||
         (s->ramdisk_size == 0) != (s->ramdisk == 0) || s->cmdline_len >= BOOTINFO_CMDLINE_MAX ||
         xsm_sid_to_context(s->ssidref, context, sizeof(context)))

@@ -79,6 +79,9 @@ enum manifest_error {
     MANIFEST_ESIGNATURE, /* the signature does not verify */
 };
 
+/* A NUL-terminated name within max bytes that an entry may carry (1-63 of [A-Za-z0-9._-]). */
+bool manifest_name_valid(const char *name, size_t max);
+
 /* A sentence for an error (never NULL). */
 const char *manifest_strerror(enum manifest_error e);
 
