@@ -8,14 +8,12 @@
  * not be trusted.
  */
 #include <flaxen/console.h>
+#include <flaxen/ed25519.h>
 #include <flaxen/lib.h>
 #include <flaxen/manifest.h>
 #include <flaxen/selftest.h>
 #include <flaxen/sha256.h>
 #include <flaxen/string.h>
-
-int crypto_sign_ed25519_verify_detached(const unsigned char *sig, const unsigned char *m,
-                                        unsigned long long mlen, const unsigned char *pk);
 
 static const uint8_t abc_digest[32] = {
     0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae, 0x22, 0x23,

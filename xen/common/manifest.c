@@ -8,13 +8,10 @@
  * with libsodium's Ed25519 (Debian's build: linked into the hypervisor from
  * the arm64 package, on the host from the host's).
  */
+#include <flaxen/ed25519.h>
 #include <flaxen/manifest.h>
 #include <flaxen/sha256.h>
 #include <flaxen/string.h>
-
-/* libsodium (sodium/crypto_sign_ed25519.h): 0 when the signature is good. */
-int crypto_sign_ed25519_verify_detached(const unsigned char *sig, const unsigned char *m,
-                                        unsigned long long mlen, const unsigned char *pk);
 
 const char *manifest_strerror(enum manifest_error e)
 {
