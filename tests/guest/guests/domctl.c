@@ -10,11 +10,7 @@
  *   AVC line each, and domain 2 keeps running.
  */
 #include "guest.h"
-
-/* build/guest/sealed.bin (tests/guest/images/sealed.S), the image of the sealed domain. */
-__asm__(".section .rodata\n.balign 16\n.global sealed_image\nsealed_image:\n"
-        ".incbin \"" SEALED_IMAGE "\"\n.global sealed_image_end\nsealed_image_end:\n.previous");
-extern const uint8_t sealed_image[], sealed_image_end[];
+#include "sealed_image.h"
 
 static struct xen_domctl dc;
 static struct xen_sysctl sc;
@@ -70,11 +66,7 @@ static domid_t create(void)
 
 static long seal(domid_t id, const char *name, uint32_t ssidref)
 {
-    memset(&dc, 0, sizeof(dc));
-    memcpy(dc.u.flaxen_seal.name, name, strlen(name) + 1);
-    dc.u.flaxen_seal.image = (uint64_t)(uintptr_t)sealed_image;
-    dc.u.flaxen_seal.image_size = (uint64_t)(sealed_image_end - sealed_image);
-    dc.u.flaxen_seal.ssidref = ssidref;
+    sealed_image_request(&dc, name, ssidref);
     return domctl(XEN_DOMCTL_flaxen_seal, id);
 }
 

@@ -6,10 +6,7 @@
  * allowed (relabelfrom, relabelto, transition) and the domain runs with that label.
  */
 #include "guest.h"
-
-__asm__(".section .rodata\n.balign 16\n.global sealed_image\nsealed_image:\n"
-        ".incbin \"" SEALED_IMAGE "\"\n.global sealed_image_end\nsealed_image_end:\n.previous");
-extern const uint8_t sealed_image[], sealed_image_end[];
+#include "sealed_image.h"
 
 static struct xen_domctl dc;
 
@@ -35,11 +32,7 @@ static uint32_t sid_of(const char *context)
 
 static long seal(domid_t id, const char *name, uint32_t ssidref)
 {
-    memset(&dc, 0, sizeof(dc));
-    memcpy(dc.u.flaxen_seal.name, name, strlen(name) + 1);
-    dc.u.flaxen_seal.image = (uint64_t)(uintptr_t)sealed_image;
-    dc.u.flaxen_seal.image_size = (uint64_t)(sealed_image_end - sealed_image);
-    dc.u.flaxen_seal.ssidref = ssidref;
+    sealed_image_request(&dc, name, ssidref);
     return domctl(XEN_DOMCTL_flaxen_seal, id);
 }
 
