@@ -37,58 +37,15 @@
 #include <flaxen/sha256.h>
 
 #include "manifest_writer.h"
+#include "tool.h"
 
 #define FILE_MAX (1ull << 30) /* domain images and manifests: at most 1 GiB */
-
-static const char *program = "flaxen-manifest";
-
-static void die(int status, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "%s: ", program);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(status);
-}
 
 static void die_openssl(const char *what)
 {
     unsigned long e = ERR_get_error();
 
-    die(2, "%s: %s", what, e ? ERR_reason_error_string(e) : "OpenSSL error");
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t size = 0, cap = 0, n;
-
-    if (!f)
-        die(2, "%s: %s", path, strerror(errno));
-    do {
-        if (size == cap) {
-            uint8_t *grown;
-
-            cap = cap ? cap * 2 : 65536;
-            if (cap > FILE_MAX)
-                die(2, "%s: larger than 1 GiB", path);
-            grown = realloc(buf, cap);
-            if (!grown)
-                die(2, "%s: out of memory", path);
-            buf = grown;
-        }
-        n = fread(buf + size, 1, cap - size, f);
-        size += n;
-    } while (n > 0);
-    if (ferror(f))
-        die(2, "%s: read error", path);
-    fclose(f);
-    *len = size;
-    return buf;
+    tool_die(2, "%s: %s", what, e ? ERR_reason_error_string(e) : "OpenSSL error");
 }
 
 /* Writes len bytes to path through path.tmp and a rename, with the given mode. */
@@ -99,18 +56,18 @@ static void write_file(const char *path, const void *data, size_t len, mode_t mo
     int fd;
 
     if (!tmp)
-        die(2, "out of memory");
+        tool_die(2, "out of memory");
     snprintf(tmp, plen, "%s.tmp", path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode);
     if (fd < 0)
-        die(2, "%s: %s", tmp, strerror(errno));
+        tool_die(2, "%s: %s", tmp, strerror(errno));
     if (write(fd, data, len) != (ssize_t)len || fsync(fd) || close(fd)) {
         unlink(tmp);
-        die(2, "%s: write failed", tmp);
+        tool_die(2, "%s: write failed", tmp);
     }
     if (rename(tmp, path)) {
         unlink(tmp);
-        die(2, "%s: %s", path, strerror(errno));
+        tool_die(2, "%s: %s", path, strerror(errno));
     }
     free(tmp);
 }
@@ -121,13 +78,13 @@ static EVP_PKEY *load_key(const char *path)
     EVP_PKEY *key;
 
     if (!f)
-        die(2, "%s: %s", path, strerror(errno));
+        tool_die(2, "%s: %s", path, strerror(errno));
     key = PEM_read_PrivateKey(f, NULL, NULL, NULL);
     fclose(f);
     if (!key)
         die_openssl(path);
     if (EVP_PKEY_get_id(key) != EVP_PKEY_ED25519)
-        die(2, "%s: not an Ed25519 key", path);
+        tool_die(2, "%s: not an Ed25519 key", path);
     return key;
 }
 
@@ -168,9 +125,9 @@ static int cmd_keygen(int argc, char **argv)
     long len;
 
     if (argc != 1)
-        die(2, "usage: keygen KEY.pem");
+        tool_die(2, "usage: keygen KEY.pem");
     if (access(argv[0], F_OK) == 0)
-        die(2, "%s exists: not overwriting a signing key", argv[0]);
+        tool_die(2, "%s exists: not overwriting a signing key", argv[0]);
     ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, NULL);
     if (!ctx || EVP_PKEY_keygen_init(ctx) != 1 || EVP_PKEY_keygen(ctx, &key) != 1)
         die_openssl("key generation");
@@ -191,7 +148,7 @@ static int cmd_pubkey(int argc, char **argv)
     EVP_PKEY *key;
 
     if (argc < 1 || argc > 2 || (argc == 2 && strcmp(argv[1], "--c")))
-        die(2, "usage: pubkey KEY.pem [--c]");
+        tool_die(2, "usage: pubkey KEY.pem [--c]");
     key = load_key(argv[0]);
     public_key(key, pub);
     EVP_PKEY_free(key);
@@ -212,7 +169,7 @@ static int cmd_pubkey(int argc, char **argv)
 static void set_string(char *dst, size_t size, const char *value, const char *what)
 {
     if (strlen(value) >= size)
-        die(2, "%s '%s': longer than %zu characters", what, value, size - 1);
+        tool_die(2, "%s '%s': longer than %zu characters", what, value, size - 1);
     strcpy(dst, value);
 }
 
@@ -235,7 +192,7 @@ static int cmd_build(int argc, char **argv)
         const char *opt = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (!value)
-            die(2, "%s needs a value", opt);
+            tool_die(2, "%s needs a value", opt);
         i++;
         if (!strcmp(opt, "-k")) {
             key_path = value;
@@ -246,26 +203,26 @@ static int cmd_build(int argc, char **argv)
             errno = 0;
             m.serial = strtoull(value, &end, 0);
             if (errno || *end || !*value)
-                die(2, "--serial '%s': not a number", value);
+                tool_die(2, "--serial '%s': not a number", value);
         } else if (!strcmp(opt, "--domain")) {
             if (e && (!have_image || !have_label))
-                die(2, "domain '%s' needs --image and --label", e->name);
+                tool_die(2, "domain '%s' needs --image and --label", e->name);
             if (m.count == MANIFEST_MAX_ENTRIES)
-                die(2, "more than %d domains", MANIFEST_MAX_ENTRIES);
+                tool_die(2, "more than %d domains", MANIFEST_MAX_ENTRIES);
             e = &m.entries[m.count++];
             set_string(e->name, sizeof(e->name), value, "domain name");
             have_image = have_label = false;
         } else if (!e) {
-            die(2, "%s before the first --domain", opt);
+            tool_die(2, "%s before the first --domain", opt);
         } else if (!strcmp(opt, "--image")) {
-            uint8_t *image = read_file(value, &len);
+            uint8_t *image = tool_read_file(value, &len, FILE_MAX);
             sha256_digest(image, len, e->image_sha256);
             free(image);
             have_image = true;
         } else if (!strcmp(opt, "--cmdline")) {
             set_string(cmdlines[m.count - 1], sizeof(cmdlines[0]), value, "command line");
         } else if (!strcmp(opt, "--ramdisk")) {
-            uint8_t *ramdisk = read_file(value, &len);
+            uint8_t *ramdisk = tool_read_file(value, &len, FILE_MAX);
             sha256_digest(ramdisk, len, ramdisks[m.count - 1]);
             free(ramdisk);
             has_ramdisk[m.count - 1] = true;
@@ -275,14 +232,14 @@ static int cmd_build(int argc, char **argv)
         } else if (!strcmp(opt, "--mls")) {
             set_string(e->mls, sizeof(e->mls), value, "MLS range");
         } else {
-            die(2, "unknown option %s", opt);
+            tool_die(2, "unknown option %s", opt);
         }
     }
     if (!key_path || !out || !e)
-        die(2, "usage: build -k KEY.pem -o OUT [--serial N] --domain NAME --image FILE "
-               "[--cmdline TEXT] [--ramdisk FILE] --label CONTEXT [--mls RANGE]...");
+        tool_die(2, "usage: build -k KEY.pem -o OUT [--serial N] --domain NAME --image FILE "
+                    "[--cmdline TEXT] [--ramdisk FILE] --label CONTEXT [--mls RANGE]...");
     if (!have_image || !have_label)
-        die(2, "domain '%s' needs --image and --label", e->name);
+        tool_die(2, "domain '%s' needs --image and --label", e->name);
     for (uint32_t i = 0; i < m.count; i++)
         manifest_config_digest(cmdlines[i], has_ramdisk[i] ? ramdisks[i] : NULL,
                                m.entries[i].config_sha256);
@@ -292,17 +249,17 @@ static int cmd_build(int argc, char **argv)
     manifest_key_id(pub, m.key_id);
     body = manifest_write_unsigned(&m, &len);
     if (!body)
-        die(2, "the entries do not fit the manifest format");
+        tool_die(2, "the entries do not fit the manifest format");
     full = realloc(body, len + MANIFEST_SIGNATURE_SIZE);
     if (!full)
-        die(2, "out of memory");
+        tool_die(2, "out of memory");
     /* What the hypervisor will read, by the same parser, before anything is signed. */
     memset(full + len, 0, MANIFEST_SIGNATURE_SIZE);
     rc = manifest_parse(full, len + MANIFEST_SIGNATURE_SIZE, &check, &where);
     if (rc != MANIFEST_OK) {
         free(full);
-        die(2, "refusing to write an invalid manifest: %s (offset %zu)", manifest_strerror(rc),
-            where);
+        tool_die(2, "refusing to write an invalid manifest: %s (offset %zu)", manifest_strerror(rc),
+                 where);
     }
     key = load_key(key_path);
     ctx = EVP_MD_CTX_new();
@@ -322,10 +279,10 @@ static void load_manifest(const char *path, struct manifest *m, uint8_t **data, 
     size_t where = 0;
     enum manifest_error rc;
 
-    *data = read_file(path, len);
+    *data = tool_read_file(path, len, FILE_MAX);
     rc = manifest_parse(*data, *len, m, &where);
     if (rc != MANIFEST_OK) {
-        fprintf(stderr, "%s: %s: %s (offset %zu)\n", program, path, manifest_strerror(rc), where);
+        fprintf(stderr, "%s: %s: %s (offset %zu)\n", tool_name, path, manifest_strerror(rc), where);
         exit(1);
     }
 }
@@ -337,7 +294,7 @@ static int cmd_print(int argc, char **argv)
     size_t len;
 
     if (argc != 1)
-        die(2, "usage: print FILE");
+        tool_die(2, "usage: print FILE");
     load_manifest(argv[0], &m, &data, &len);
     printf("manifest %s: format %d, serial %llu, %u domain%s, %zu bytes\nsigning key id ", argv[0],
            MANIFEST_VERSION, (unsigned long long)m.serial, m.count, m.count == 1 ? "" : "s", len);
@@ -369,18 +326,18 @@ static int cmd_verify(int argc, char **argv)
     int good;
 
     if (argc != 3 || (strcmp(argv[1], "-k") && strcmp(argv[1], "--pubkey")))
-        die(2, "usage: verify FILE (-k KEY.pem | --pubkey HEX)");
+        tool_die(2, "usage: verify FILE (-k KEY.pem | --pubkey HEX)");
     if (!strcmp(argv[1], "-k")) {
         key = load_key(argv[2]);
         public_key(key, pub);
         EVP_PKEY_free(key);
     } else if (parse_hex(argv[2], pub, sizeof(pub))) {
-        die(2, "--pubkey: 64 hex digits expected");
+        tool_die(2, "--pubkey: 64 hex digits expected");
     }
     load_manifest(argv[0], &m, &data, &len);
     manifest_key_id(pub, id);
     if (memcmp(id, m.key_id, sizeof(id))) {
-        fprintf(stderr, "%s: %s: %s\n", program, argv[0], manifest_strerror(MANIFEST_EKEY));
+        fprintf(stderr, "%s: %s: %s\n", tool_name, argv[0], manifest_strerror(MANIFEST_EKEY));
         free(data);
         return 1;
     }
@@ -394,7 +351,7 @@ static int cmd_verify(int argc, char **argv)
     EVP_PKEY_free(key);
     free(data);
     if (!good) {
-        fprintf(stderr, "%s: %s: %s\n", program, argv[0], manifest_strerror(MANIFEST_ESIGNATURE));
+        fprintf(stderr, "%s: %s: %s\n", tool_name, argv[0], manifest_strerror(MANIFEST_ESIGNATURE));
         return 1;
     }
     printf("%s: signature good (key id ", argv[0]);
@@ -413,10 +370,11 @@ int main(int argc, char **argv)
         {"print", cmd_print},   {"verify", cmd_verify},
     };
 
+    tool_name = "flaxen-manifest";
     if (argc >= 2)
         for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
             if (!strcmp(argv[1], cmds[i].name))
                 return cmds[i].fn(argc - 2, argv + 2);
-    fprintf(stderr, "usage: %s keygen|pubkey|build|print|verify ...\n", program);
+    fprintf(stderr, "usage: %s keygen|pubkey|build|print|verify ...\n", tool_name);
     return 2;
 }

@@ -33,24 +33,14 @@
 #include <flaxen/manifest.h>
 #include <flaxen/sha256.h>
 
+#include "tool.h"
+
 #define MAX_EVENTS 1024
 #define TEXT_MAX 1024
 
-static const char *program = "flaxen-verify";
+#define INPUT_MAX (64u << 20) /* quotes, keys, logs, golden files: at most 64 MiB */
 static unsigned failures;
 static char failed_names[2048];
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "%s: ", program);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    exit(2);
-}
 
 static void result(bool ok, const char *name, const char *fmt, ...)
 {
@@ -72,25 +62,6 @@ static void result(bool ok, const char *name, const char *fmt, ...)
             strcat(failed_names, name);
         }
     }
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf;
-    long size;
-
-    if (!f)
-        die("%s: %s", path, strerror(errno));
-    if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || size > (1l << 26) ||
-        fseek(f, 0, SEEK_SET))
-        die("%s: cannot read its size, or larger than 64 MiB", path);
-    buf = malloc((size_t)size + 1);
-    if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
-        die("%s: read error", path);
-    fclose(f);
-    *len = (size_t)size;
-    return buf;
 }
 
 static void hex(char *out, const uint8_t *b, size_t n)
@@ -236,7 +207,7 @@ static void read_golden(const char *path)
     unsigned number = 0;
 
     if (!f)
-        die("%s: %s", path, strerror(errno));
+        tool_die(2, "%s: %s", path, strerror(errno));
     while (fgets(line, sizeof(line), f)) {
         struct golden *g = &goldens[nr_goldens];
         char digest[65];
@@ -251,7 +222,7 @@ static void read_golden(const char *path)
             sscanf(line, g->optional ? "%u? sha256:%64s %n" : "%u sha256:%64s %n", &g->pcr, digest,
                    &used) != 2 ||
             !used || parse_hex(digest, g->sha256, 32) != 32 || g->pcr > 23)
-            die("%s:%u: expected \"PCR[?] sha256:HEX TEXT\"", path, number);
+            tool_die(2, "%s:%u: expected \"PCR[?] sha256:HEX TEXT\"", path, number);
         snprintf(g->text, sizeof(g->text), "%s", line + used);
         nr_goldens++;
     }
@@ -380,22 +351,22 @@ static int cmd_check(int argc, char **argv)
                             : !strcmp(argv[i], "--golden")       ? &golden
                                                                  : NULL;
         if (!slot)
-            die("unknown option %s", argv[i]);
+            tool_die(2, "unknown option %s", argv[i]);
         *slot = argv[i + 1];
     }
     if (argc % 2 || !qf || !sf || !kf || !lf || !nonce_hex)
-        die("usage: check --quote Q --signature S --key K --log L --nonce HEX "
-            "[--enrolled-key FILE] [--golden FILE]");
+        tool_die(2, "usage: check --quote Q --signature S --key K --log L --nonce HEX "
+                    "[--enrolled-key FILE] [--golden FILE]");
     nonce_len = parse_hex(nonce_hex, nonce, sizeof(nonce));
     if (nonce_len < 0)
-        die("--nonce: 2 to 128 hex digits");
-    qb = read_file(qf, &ql);
-    sb = read_file(sf, &sl);
-    kb = read_file(kf, &kl);
-    lb = read_file(lf, &ll);
+        tool_die(2, "--nonce: 2 to 128 hex digits");
+    qb = tool_read_file(qf, &ql, INPUT_MAX);
+    sb = tool_read_file(sf, &sl, INPUT_MAX);
+    kb = tool_read_file(kf, &kl, INPUT_MAX);
+    lb = tool_read_file(lf, &ll, INPUT_MAX);
     if (golden)
         read_golden(golden);
-    printf("%s: checks\n", program);
+    printf("%s: checks\n", tool_name);
 
     /* The attestation key. */
     off = 0;
@@ -403,7 +374,7 @@ static int cmd_check(int argc, char **argv)
         result(false, "attestation key", "not an ECC P-256 TPM2B_PUBLIC");
     } else if (enrolled) {
         size_t el;
-        uint8_t *eb = read_file(enrolled, &el);
+        uint8_t *eb = tool_read_file(enrolled, &el, INPUT_MAX);
         result(el == kl && !memcmp(eb, kb, kl), "attestation key",
                el == kl && !memcmp(eb, kb, kl) ? "the enrolled key" : "not the enrolled key");
         free(eb);
@@ -504,25 +475,25 @@ static int cmd_golden(int argc, char **argv)
         else if (!strcmp(argv[i], "--boot") && nr_boot < MANIFEST_MAX_ENTRIES)
             boot[nr_boot++] = argv[i + 1];
         else
-            die("unknown option %s", argv[i]);
+            tool_die(2, "unknown option %s", argv[i]);
     }
     if (argc % 2 || !cmdline || !policy || !manifest_path)
-        die("usage: golden --cmdline TEXT --policy FILE --manifest FILE [--boot NAME]...");
+        tool_die(2, "usage: golden --cmdline TEXT --policy FILE --manifest FILE [--boot NAME]...");
     printf("# Flaxen's PCRs as the build predicts them: PCR sha256:DIGEST EVENT\n");
     sha256_digest(cmdline, strlen(cmdline), digest);
     hex(h, digest, 32);
     printf("10 sha256:%s flaxen: command line\n", h);
-    data = read_file(policy, &len);
+    data = tool_read_file(policy, &len, INPUT_MAX);
     sha256_digest(data, len, digest);
     hex(h, digest, 32);
     printf("10 sha256:%s flaxen: FLASK policy\n", h);
     free(data);
-    data = read_file(manifest_path, &len);
+    data = tool_read_file(manifest_path, &len, INPUT_MAX);
     sha256_digest(data, len, digest);
     hex(h, digest, 32);
     printf("10 sha256:%s flaxen: domain manifest\n", h);
     if (manifest_parse(data, len, &m, &where) != MANIFEST_OK)
-        die("%s: not a valid manifest (offset %zu)", manifest_path, where);
+        tool_die(2, "%s: not a valid manifest (offset %zu)", manifest_path, where);
     free(data);
     for (uint32_t i = 0; i < m.count; i++) {
         const struct manifest_entry *e = &m.entries[i];
@@ -546,10 +517,11 @@ static int cmd_golden(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    tool_name = "flaxen-verify";
     if (argc >= 2 && !strcmp(argv[1], "check"))
         return cmd_check(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "golden"))
         return cmd_golden(argc - 2, argv + 2);
-    fprintf(stderr, "usage: %s check|golden ...\n", program);
+    fprintf(stderr, "usage: %s check|golden ...\n", tool_name);
     return 2;
 }

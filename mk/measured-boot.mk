@@ -13,10 +13,10 @@ MANIFEST_HOST_HDRS := xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h 
 	measured-boot/manifest_writer.h
 
 $(BUILD)/host/bin/flaxen-manifest: measured-boot/flaxen-manifest.c $(MANIFEST_HOST_SRCS) \
-		$(MANIFEST_HOST_HDRS)
+		$(MANIFEST_HOST_HDRS) measured-boot/tool.c measured-boot/tool.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Ixen/include -o $@ $< $(MANIFEST_HOST_SRCS) \
-		$(HOST_LDFLAGS) $(SODIUM_HOST_LIBS) -lcrypto
+		measured-boot/tool.c $(HOST_LDFLAGS) $(SODIUM_HOST_LIBS) -lcrypto
 
 $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(MANIFEST_HOST_HDRS)
 	@mkdir -p $(dir $@)
@@ -24,10 +24,12 @@ $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(
 		$(SODIUM_HOST_LIBS)
 
 $(BUILD)/host/bin/flaxen-verify: measured-boot/flaxen-verify.c xen/common/manifest.c \
-		xen/common/sha256.c xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h
+		xen/common/sha256.c xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h \
+		measured-boot/tool.c measured-boot/tool.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Ixen/include -o $@ $< xen/common/manifest.c \
-		xen/common/sha256.c $(HOST_LDFLAGS) -ltss2-mu $(SODIUM_HOST_LIBS) -lcrypto
+		xen/common/sha256.c measured-boot/tool.c $(HOST_LDFLAGS) -ltss2-mu $(SODIUM_HOST_LIBS) \
+		-lcrypto
 
 host-tools: $(BUILD)/host/bin/flaxen-manifest $(BUILD)/host/bin/flaxen-verify
 
