@@ -214,7 +214,7 @@ setting_for() {
 make_manifest() {
     local name=$1 tool="$BUILD/host/bin/flaxen-manifest" out="$log_dir/$name.manifest"
     local key=${s_manifest_key:-${FLAXEN_MANIFEST_KEY:-$BUILD/keys/manifest-signing.pem}}
-    local args=() module kind addr image bootargs entry head token dname kernel ramdisk label
+    local args=() module kind addr image bootargs entry token dname kernel ramdisk label
     local dom0_kernel="" dom0_cmdline="" dom0_ramdisk=""
     if [ "$s_manifest" != auto ]; then
         [ -f "$s_manifest" ] || { build_error="manifest $s_manifest is missing"; return 1; }
@@ -243,17 +243,9 @@ make_manifest() {
         [ -z "$dom0_ramdisk" ] || args+=(--ramdisk "$dom0_ramdisk")
     fi
     for entry in "${s_domains[@]}"; do
-        head=${entry%% bootargs=*} bootargs="" kernel="" ramdisk="" label=""
-        [[ "$entry" == *" bootargs="* ]] && bootargs=${entry#* bootargs=}
-        read -ra tokens <<<"$head"
-        dname=${tokens[0]-}
-        for token in "${tokens[@]:1}"; do
-            case "$token" in
-            kernel=*@*) kernel=${token#kernel=} kernel=${kernel%@*} ;;
-            ramdisk=*@*) ramdisk=${token#ramdisk=} ramdisk=${ramdisk%@*} ;;
-            seclabel=*) label=${token#seclabel=} ;;
-            esac
-        done
+        parse_domain_entry "$entry" || return 1
+        dname=$d_name bootargs=$d_bootargs kernel=${d_kernel%@*} label=$d_label
+        ramdisk=${d_ramdisk%@*}
         omitted "$dname" && continue
         token=$(setting_for "$dname" "${s_manifest_labels[@]}")
         [ -z "$token" ] || label=$token
@@ -320,36 +312,43 @@ emit_module_node() {
 # A boot-time domain: /chosen/NAME with compatible "xen,domain" (the dom0less binding).
 # Entry: NAME kernel=IMAGE@ADDR [ramdisk=FILE@ADDR] [memory=KIB] [cpus=N] [seclabel=LABEL]
 #        [FLAG...] [bootargs=REST OF THE LINE]
-emit_domain_node() {
-    local entry=$1 head bootargs="" name token kernel="" ramdisk="" memory=65536 cpus=1
-    local label="" flags=()
+# Splits a domain= entry into d_name, d_kernel and d_ramdisk (IMAGE@ADDR), d_memory, d_cpus,
+# d_label, d_flags and d_bootargs; returns 1 with build_error set when it is malformed.
+parse_domain_entry() {
+    local entry=$1 head token
+    d_bootargs="" d_kernel="" d_ramdisk="" d_memory=65536 d_cpus=1 d_label="" d_flags=()
     head=${entry%% bootargs=*}
-    [[ "$entry" == *" bootargs="* ]] && bootargs=${entry#* bootargs=}
+    [[ "$entry" == *" bootargs="* ]] && d_bootargs=${entry#* bootargs=}
     read -ra tokens <<<"$head"
-    name=${tokens[0]-}
-    [[ "$name" =~ ^[A-Za-z][A-Za-z0-9,._+-]*$ ]] || { build_error="domain name '$name'"; return 1; }
+    d_name=${tokens[0]-}
+    [[ "$d_name" =~ ^[A-Za-z][A-Za-z0-9,._+-]*$ ]] || { build_error="domain name '$d_name'"; return 1; }
     for token in "${tokens[@]:1}"; do
         case "$token" in
-        kernel=*@*) kernel=${token#kernel=} ;;
-        ramdisk=*@*) ramdisk=${token#ramdisk=} ;;
-        memory=*) memory=${token#memory=} ;;
-        cpus=*) cpus=${token#cpus=} ;;
-        seclabel=*) label=${token#seclabel=} ;;
-        *=*) build_error="domain $name: unknown setting '$token'"; return 1 ;;
-        *) flags+=("$token") ;;
+        kernel=*@*) d_kernel=${token#kernel=} ;;
+        ramdisk=*@*) d_ramdisk=${token#ramdisk=} ;;
+        memory=*) d_memory=${token#memory=} ;;
+        cpus=*) d_cpus=${token#cpus=} ;;
+        seclabel=*) d_label=${token#seclabel=} ;;
+        *=*) build_error="domain $d_name: unknown setting '$token'"; return 1 ;;
+        *) d_flags+=("$token") ;;
         esac
     done
-    [ -n "$kernel" ] || { build_error="domain $name: no kernel=IMAGE@ADDR"; return 1; }
-    printf '\t\t%s {\n\t\t\tcompatible = "xen,domain";\n' "$name"
+    [ -n "$d_kernel" ] || { build_error="domain $d_name: no kernel=IMAGE@ADDR"; return 1; }
+}
+
+emit_domain_node() {
+    local token
+    parse_domain_entry "$1" || return 1
+    printf '\t\t%s {\n\t\t\tcompatible = "xen,domain";\n' "$d_name"
     printf '\t\t\t#address-cells = <2>;\n\t\t\t#size-cells = <2>;\n'
-    printf '\t\t\tmemory = <0x0 %d>;\n\t\t\tcpus = <%d>;\n' "$memory" "$cpus"
-    [ -z "$label" ] || printf '\t\t\tseclabel = %s;\n' "$(dts_string "$label")"
-    for token in "${flags[@]}"; do printf '\t\t\t%s;\n' "$token"; done
-    emit_module_node $'\t\t\t' '"multiboot,kernel", "multiboot,module"' "${kernel##*@}" \
-        "$(image_path "${kernel%@*}")" "$bootargs" || return 1
-    if [ -n "$ramdisk" ]; then
-        emit_module_node $'\t\t\t' '"multiboot,ramdisk", "multiboot,module"' "${ramdisk##*@}" \
-            "$(image_path "${ramdisk%@*}")" "" || return 1
+    printf '\t\t\tmemory = <0x0 %d>;\n\t\t\tcpus = <%d>;\n' "$d_memory" "$d_cpus"
+    [ -z "$d_label" ] || printf '\t\t\tseclabel = %s;\n' "$(dts_string "$d_label")"
+    for token in "${d_flags[@]}"; do printf '\t\t\t%s;\n' "$token"; done
+    emit_module_node $'\t\t\t' '"multiboot,kernel", "multiboot,module"' "${d_kernel##*@}" \
+        "$(image_path "${d_kernel%@*}")" "$d_bootargs" || return 1
+    if [ -n "$d_ramdisk" ]; then
+        emit_module_node $'\t\t\t' '"multiboot,ramdisk", "multiboot,module"' "${d_ramdisk##*@}" \
+            "$(image_path "${d_ramdisk%@*}")" "" || return 1
     fi
     printf '\t\t};\n'
 }
