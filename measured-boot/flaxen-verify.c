@@ -64,13 +64,6 @@ static void result(bool ok, const char *name, const char *fmt, ...)
     }
 }
 
-static void hex(char *out, const uint8_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        sprintf(out + 2 * i, "%02x", b[i]);
-    out[2 * n] = '\0';
-}
-
 static int parse_hex(const char *text, uint8_t *out, size_t max)
 {
     size_t n = strlen(text) / 2;
@@ -255,8 +248,8 @@ static void compare_golden(void)
             if (goldens[g].pcr != e->pcr || strcmp(name, other) || goldens[g].seen)
                 continue;
             goldens[g].seen = matched = true;
-            hex(a, e->sha256, 32);
-            hex(b, goldens[g].sha256, 32);
+            manifest_hex(a, e->sha256, 32);
+            manifest_hex(b, goldens[g].sha256, 32);
             if (strcmp(e->text, goldens[g].text))
                 result(false, name, "logged \"%s\", expected \"%s\"", e->text, goldens[g].text);
             else
@@ -481,16 +474,16 @@ static int cmd_golden(int argc, char **argv)
         tool_die(2, "usage: golden --cmdline TEXT --policy FILE --manifest FILE [--boot NAME]...");
     printf("# Flaxen's PCRs as the build predicts them: PCR sha256:DIGEST EVENT\n");
     sha256_digest(cmdline, strlen(cmdline), digest);
-    hex(h, digest, 32);
+    manifest_hex(h, digest, 32);
     printf("10 sha256:%s flaxen: command line\n", h);
     data = tool_read_file(policy, &len, INPUT_MAX);
     sha256_digest(data, len, digest);
-    hex(h, digest, 32);
+    manifest_hex(h, digest, 32);
     printf("10 sha256:%s flaxen: FLASK policy\n", h);
     free(data);
     data = tool_read_file(manifest_path, &len, INPUT_MAX);
     sha256_digest(data, len, digest);
-    hex(h, digest, 32);
+    manifest_hex(h, digest, 32);
     printf("10 sha256:%s flaxen: domain manifest\n", h);
     if (manifest_parse(data, len, &m, &where) != MANIFEST_OK)
         tool_die(2, "%s: not a valid manifest (offset %zu)", manifest_path, where);
@@ -498,13 +491,13 @@ static int cmd_golden(int argc, char **argv)
     for (uint32_t i = 0; i < m.count; i++) {
         const struct manifest_entry *e = &m.entries[i];
 
-        hex(ih, e->image_sha256, 32);
-        hex(ch, e->config_sha256, 32);
+        manifest_hex(ih, e->image_sha256, 32);
+        manifest_hex(ch, e->config_sha256, 32);
         snprintf(text, sizeof(text),
                  "flaxen: domain %s label %s%s%s image sha256:%s config sha256:%s", e->name,
                  e->label, e->mls[0] ? ":" : "", e->mls, ih, ch);
         sha256_digest(text, strlen(text), digest);
-        hex(h, digest, 32);
+        manifest_hex(h, digest, 32);
         bool at_boot = nr_boot == 0;
         for (unsigned b = 0; b < nr_boot; b++)
             at_boot |= !strcmp(boot[b], e->name);

@@ -228,21 +228,28 @@ enum manifest_error manifest_check_signature(const uint8_t *data, size_t len,
     return MANIFEST_OK;
 }
 
+void manifest_hex(char *out, const uint8_t *bytes, size_t n)
+{
+    static const char digits[] = "0123456789abcdef";
+
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
 void manifest_config_digest(const char *cmdline, const uint8_t *ramdisk_sha256, uint8_t digest[32])
 {
-    static const char hex[] = "0123456789abcdef";
     struct sha256_ctx ctx;
-    char line[64];
+    char line[65];
 
     sha256_init(&ctx);
     sha256_update(&ctx, "cmdline=", 8);
     sha256_update(&ctx, cmdline, strlen(cmdline));
     sha256_update(&ctx, "\n", 1);
     if (ramdisk_sha256) {
-        for (unsigned i = 0; i < 32; i++) {
-            line[2 * i] = hex[ramdisk_sha256[i] >> 4];
-            line[2 * i + 1] = hex[ramdisk_sha256[i] & 15];
-        }
+        manifest_hex(line, ramdisk_sha256, 32);
         sha256_update(&ctx, "ramdisk=sha256:", 15);
         sha256_update(&ctx, line, 64);
         sha256_update(&ctx, "\n", 1);

@@ -69,17 +69,6 @@ static const char *mode_name(enum xsm_mode mode)
                                          : "disabled";
 }
 
-static void hex(char *out, const uint8_t *bytes, size_t n)
-{
-    static const char digits[] = "0123456789abcdef";
-
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[bytes[i] >> 4];
-        out[2 * i + 1] = digits[bytes[i] & 15];
-    }
-    out[2 * n] = '\0';
-}
-
 /*
  * A manifest that cannot be used: fatal when enforcing, reported otherwise.
  * where: the offset of the offending field, or -1 when there is none to name.
@@ -241,7 +230,7 @@ void measured_boot_setup(const struct bootinfo *bi)
     tpm_setup(bi, mode);
     measure_configuration(bi);
     manifest_key_id(manifest_public_key, id);
-    hex(key_id, id, sizeof(id));
+    manifest_hex(key_id, id, sizeof(id));
     if (bi->manifest < 0) {
         printk("measured boot: no domain manifest among the boot modules: %s\n",
                mode == XSM_MODE_ENFORCING ? "no boot-time domain can be labeled (enforcing)"
@@ -292,7 +281,7 @@ int measured_boot_label(const char *name, const uint8_t image[SHA256_DIGEST_SIZE
         strlcpy(context, requested_label, context_len);
         return 0;
     }
-    hex(image_hex, image, SHA256_DIGEST_SIZE);
+    manifest_hex(image_hex, image, SHA256_DIGEST_SIZE);
     e = manifest_find(&manifest, name);
     if (!e) {
         format_snprintf(err, MEASURED_BOOT_ERROR_LEN, "the manifest lists no domain '%s'", name);
@@ -354,8 +343,8 @@ int measured_boot_record(unsigned pcr, const char *name, unsigned id, const char
     uint8_t digest[SHA256_DIGEST_SIZE];
     int rc;
 
-    hex(image_hex, image, SHA256_DIGEST_SIZE);
-    hex(config_hex, config, SHA256_DIGEST_SIZE);
+    manifest_hex(image_hex, image, SHA256_DIGEST_SIZE);
+    manifest_hex(config_hex, config, SHA256_DIGEST_SIZE);
     format_snprintf(what, sizeof(what),
                     "flaxen: domain %s label %s image sha256:%s config sha256:%s", name,
                     context[0] ? context : "-", image_hex, config_hex);

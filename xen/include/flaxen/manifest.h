@@ -113,6 +113,9 @@ enum manifest_error manifest_check_signature(const uint8_t *data, size_t len,
  */
 void manifest_config_digest(const char *cmdline, const uint8_t *ramdisk_sha256, uint8_t digest[32]);
 
+/* n bytes as 2n lower-case hex digits and a NUL (out: 2n + 1 bytes). */
+void manifest_hex(char *out, const uint8_t *bytes, size_t n);
+
 /* The entry of that name, or NULL. */
 const struct manifest_entry *manifest_find(const struct manifest *m, const char *name);
 
