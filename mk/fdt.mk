@@ -22,7 +22,8 @@
 #   BOOTINFO_TEST_DTBS   $(BUILD)/dtb/*.dtb: tests/unit/dts/*.dts compiled by dtc, plus
 #                        qemu-virt-loader.dtb dumped from QEMU with guest-loader modules
 # Rules
-#   $(BUILD)/host/bin/unit/test_bootinfo   (overrides the generic unit-test link)
+#   $(BUILD)/host/bin/unit/test_bootinfo, test_bootinfo_modules (override the generic
+#                                          unit-test link)
 #   $(BUILD)/fuzz/fuzz_bootinfo            (overrides the generic fuzz link)
 #   fdt-check   disassembles the processed archive: FP/SIMD only in .text.fpsimd
 #
@@ -186,10 +187,12 @@ $(BOOTINFO_QEMU_DTB): $(BOOTINFO_QEMU_KERNEL) $(BOOTINFO_QEMU_INITRD) $(POLICY_O
 dtbs: $(BOOTINFO_TEST_DTBS)
 
 # --------------------------------------------------------------- bootinfo, host side
-$(BOOTINFO_SRCS:%.c=$(BUILD)/host/obj/%.o) $(BUILD)/host/obj/tests/unit/test_bootinfo.o: \
-	HOST_CFLAGS += -Ixen/include
+BOOTINFO_UNIT_TESTS := test_bootinfo test_bootinfo_modules
+$(BOOTINFO_SRCS:%.c=$(BUILD)/host/obj/%.o) \
+		$(BOOTINFO_UNIT_TESTS:%=$(BUILD)/host/obj/tests/unit/%.o): HOST_CFLAGS += -Ixen/include
 
-$(BUILD)/host/bin/unit/test_bootinfo: $(BUILD)/host/obj/tests/unit/test_bootinfo.o \
+$(BOOTINFO_UNIT_TESTS:%=$(BUILD)/host/bin/unit/%): $(BUILD)/host/bin/unit/%: \
+		$(BUILD)/host/obj/tests/unit/%.o \
 		$(BUILD)/host/obj/tests/unit/unit.o $(BOOTINFO_SRCS:%.c=$(BUILD)/host/obj/%.o) \
 		| $(BOOTINFO_TEST_DTBS) $(POLICY_BINARIES)
 	@mkdir -p $(dir $@)
