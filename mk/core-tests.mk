@@ -21,3 +21,4 @@ $(eval $(call core_test,sha256,xen/common/sha256.c,-lcrypto))
 $(eval $(call core_test,manifest,xen/common/manifest.c xen/common/sha256.c measured-boot/manifest_writer.c,$(SODIUM_HOST_LIBS) -lcrypto))
 $(BUILD)/host/bin/unit/test_hyp_manifest: measured-boot/manifest_writer.h
 $(eval $(call core_test,tpm,xen/common/tpm2.c xen/common/sha256.c xen/common/event_log.c,-lcrypto))
+$(eval $(call core_test,efi,xen/common/efi_handover.c xen/common/event_log.c))

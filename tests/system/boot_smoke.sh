@@ -41,7 +41,7 @@ first_missing() {
         expect+=("$smp CPUs online")
     fi
     expect+=("measured boot: TPM 2.0 at * (vendor 0x1014, device 0x1), SHA-256 bank")
-    expect+=("measured boot: PCRs 10 and 11 agree with the event log (* events)")
+    expect+=("measured boot: PCRs 10 11 agree with the event log (* events of Flaxen's)")
     expect+=("no domains to run: powering off")
     mapfile -t lines < <(tr -d '\r' <"$log")
     for line in "${expect[@]}"; do

@@ -89,3 +89,83 @@ int event_log_append(struct event_log *log, unsigned pcr, uint32_t type, const u
     log->len += need;
     return 0;
 }
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/*
+ * TCG_PCR_EVENT: pcr(4) type(4) digest(20) size(4) data; data = "Spec ID
+ * Event03\0"(16) platformClass(4) minor major errata uintnSize(1 each)
+ * numberOfAlgorithms(4) {alg(2) size(2)}... vendorInfoSize(1) vendorInfo.
+ */
+long event_log_header(const uint8_t *log, size_t len, struct event_log_algs *algs)
+{
+    const uint8_t *spec = log + 32;
+    uint32_t size, count;
+    size_t need;
+
+    if (len < 32 + 24 + 4 + 1 || get32(log + 4) != EV_NO_ACTION ||
+        memcmp(spec, "Spec ID Event03", 16))
+        return -1;
+    size = get32(log + 28);
+    count = get32(spec + 24);
+    if (count == 0 || count > EVENT_LOG_MAX_ALGS || size > len - 32)
+        return -1;
+    need = 24 + 4 + 4 * (size_t)count + 1;
+    if (size < need || size < need + spec[need - 1])
+        return -1;
+    algs->count = count;
+    for (uint32_t i = 0; i < count; i++) {
+        algs->alg[i] = get16(spec + 28 + 4 * i);
+        algs->size[i] = get16(spec + 30 + 4 * i);
+        if (algs->size[i] == 0 || algs->size[i] > 64)
+            return -1;
+    }
+    return 32 + (long)size;
+}
+
+long event_log_event(const struct event_log_algs *algs, const uint8_t *p, size_t max,
+                     struct event_log_event *e)
+{
+    struct event_log_event ev = {0};
+    uint32_t count;
+    size_t at = 12;
+
+    if (max < 12)
+        return -1;
+    ev.pcr = get32(p);
+    ev.type = get32(p + 4);
+    count = get32(p + 8);
+    if (count > EVENT_LOG_MAX_ALGS)
+        return -1;
+    for (uint32_t d = 0; d < count; d++) {
+        uint16_t alg, size = 0;
+
+        if (max - at < 2)
+            return -1;
+        alg = get16(p + at);
+        for (unsigned i = 0; i < algs->count; i++)
+            if (algs->alg[i] == alg)
+                size = algs->size[i];
+        if (size == 0 || max - at - 2 < size)
+            return -1;
+        if (alg == TPM_ALG_SHA256 && size == 32)
+            ev.sha256 = p + at + 2;
+        at += 2 + (size_t)size;
+    }
+    if (max - at < 4 || max - at - 4 < get32(p + at))
+        return -1;
+    ev.data_len = get32(p + at);
+    ev.data = p + at + 4;
+    at += 4 + (size_t)ev.data_len;
+    if (e)
+        *e = ev;
+    return (long)at;
+}

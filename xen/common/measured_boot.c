@@ -8,6 +8,7 @@
  */
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
+#include <flaxen/efi.h>
 #include <flaxen/event_log.h>
 #include <flaxen/format.h>
 #include <flaxen/lib.h>
@@ -37,7 +38,8 @@ static uint32_t ak_handle; /* 0: not created yet */
 static uint8_t ak_public[512];
 static size_t ak_public_len;
 static uint8_t quote_buffer[1024], signature_buffer[256];
-static uint8_t expected[TPM_MAX_PCRS][SHA256_DIGEST_SIZE]; /* replay of our events from zero */
+static uint8_t expected[TPM_MAX_PCRS][SHA256_DIGEST_SIZE]; /* replay of the log from zero */
+static uint32_t logged_pcrs;                               /* the PCRs the log has events for */
 static unsigned events;
 static struct event_log event_log;
 static uint8_t event_log_buffer[EVENT_LOG_INITIAL];
@@ -168,19 +170,25 @@ static void tpm_setup(const struct bootinfo *bi, enum xsm_mode mode)
  * why). A failed extend outside enforcing mode is reported and counts as
  * done: measurements are then only logged.
  */
-static int measure(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE], const char *what,
-                   char *err)
+static void replay(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE])
 {
     uint8_t both[2 * SHA256_DIGEST_SIZE];
 
+    memcpy(both, expected[pcr], SHA256_DIGEST_SIZE);
+    memcpy(both + SHA256_DIGEST_SIZE, digest, SHA256_DIGEST_SIZE);
+    sha256_digest(both, sizeof(both), expected[pcr]);
+    logged_pcrs |= 1u << pcr;
+}
+
+static int measure(unsigned pcr, const uint8_t digest[SHA256_DIGEST_SIZE], const char *what,
+                   char *err)
+{
     if (event_log_append(&event_log, pcr, EV_IPL, digest, what, strlen(what) + 1)) {
         format_snprintf(err, TPM_ERROR_LEN, "the event log is full (%lu KiB at most)",
                         (unsigned long)(MEASURED_BOOT_LOG_MAX >> 10));
         return -ENOSPC;
     }
-    memcpy(both, expected[pcr], SHA256_DIGEST_SIZE);
-    memcpy(both + SHA256_DIGEST_SIZE, digest, SHA256_DIGEST_SIZE);
-    sha256_digest(both, sizeof(both), expected[pcr]);
+    replay(pcr, digest);
     events++;
     if (tpm_ready && tpm2_pcr_extend_sha256(&tpm, pcr, digest, err)) {
         if (xsm_mode() == XSM_MODE_ENFORCING)
@@ -201,13 +209,90 @@ static void measure_bytes(unsigned pcr, const void *data, size_t len, const char
         boot_stop("measured boot: measuring '%s' into PCR %u failed: %s", what, pcr, err);
 }
 
-/* PCR 10: what the hypervisor was told, before it acts on it. */
-static void measure_configuration(const struct bootinfo *bi)
+/* A firmware log Flaxen cannot continue: fatal when enforcing, else the log starts afresh. */
+static bool refuse_firmware_log(enum xsm_mode mode, const char *why, long where)
 {
-    if (event_log_init(&event_log, event_log_buffer, sizeof(event_log_buffer)))
-        boot_stop("measured boot: no room for the event log");
-    event_log.limit = MEASURED_BOOT_LOG_MAX;
-    event_log.grow = grow_log;
+    char at[32] = "";
+
+    if (where >= 0)
+        format_snprintf(at, sizeof(at), " (at offset %ld)", where);
+    if (mode == XSM_MODE_ENFORCING)
+        boot_stop("measured boot: the firmware's event log %s%s: the chain from the firmware is "
+                  "broken",
+                  why, at);
+    printk("measured boot: the firmware's event log %s%s; %s mode: Flaxen's log starts afresh, "
+           "without the firmware's measurements\n",
+           why, at, mode_name(mode));
+    memset(expected, 0, sizeof(expected));
+    logged_pcrs = 0;
+    return false;
+}
+
+/*
+ * Booted through UEFI: the log so far is the firmware's and the boot
+ * loader's (PCRs 0-9); Flaxen appends to it in the same format, so it must
+ * list SHA-256 alone. Its replay becomes the expected PCR values, which
+ * measured_boot_check() compares with the TPM.
+ */
+static bool continue_firmware_log(const struct bootinfo *bi, enum xsm_mode mode)
+{
+    const uint8_t *fw = arch_phys_to_virt(bi->fw_log.base);
+    size_t len = (size_t)bi->fw_log.size;
+    struct event_log_algs algs;
+    unsigned fw_events = 0;
+    uint8_t *buf = event_log_buffer;
+    long at;
+
+    if (bi->fw_log_flags & (EFI_HANDOVER_LOG_TRUNCATED | EFI_HANDOVER_FINAL_BAD))
+        return refuse_firmware_log(mode,
+                                   bi->fw_log_flags & EFI_HANDOVER_FINAL_BAD
+                                       ? "lacks the events of its final events table"
+                                       : "is incomplete (truncated)",
+                                   -1);
+    at = event_log_header(fw, len, &algs);
+    if (at < 0)
+        return refuse_firmware_log(mode, "has no crypto-agile (Spec ID Event03) header", 0);
+    if (algs.count != 1 || algs.alg[0] != TPM_ALG_SHA256 || algs.size[0] != SHA256_DIGEST_SIZE)
+        return refuse_firmware_log(mode,
+                                   "records other digests than SHA-256 alone (the TPM has "
+                                   "other PCR banks active)",
+                                   -1);
+    while ((size_t)at < len) {
+        struct event_log_event e;
+        long n = event_log_event(&algs, fw + at, len - (size_t)at, &e);
+
+        if (n < 0 || !e.sha256 || e.pcr >= TPM_MAX_PCRS)
+            return refuse_firmware_log(mode, "has a malformed event", at);
+        if (e.type != EV_NO_ACTION) {
+            replay(e.pcr, e.sha256);
+            fw_events++;
+        }
+        at += n;
+    }
+    if (len > sizeof(event_log_buffer) && !(buf = xmalloc(2 * len)))
+        boot_stop("measured boot: no memory for the firmware's event log (%lu bytes)",
+                  (unsigned long)len);
+    memcpy(buf, fw, len);
+    event_log = (struct event_log){
+        buf, len, len > sizeof(event_log_buffer) ? 2 * len : sizeof(event_log_buffer),
+        MEASURED_BOOT_LOG_MAX, grow_log};
+    printk("measured boot: continuing the firmware's event log: %u events, %lu bytes\n", fw_events,
+           (unsigned long)len);
+    return true;
+}
+
+/* PCR 10: what the hypervisor was told, before it acts on it. */
+static void measure_configuration(const struct bootinfo *bi, enum xsm_mode mode)
+{
+    if (bi->efi && !(bi->fw_log_flags & EFI_HANDOVER_TCG2))
+        printk("measured boot: started by UEFI without a TCG2 protocol: nothing measured the "
+               "hypervisor; the log starts here\n");
+    if (!bi->fw_log.size || !continue_firmware_log(bi, mode)) {
+        if (event_log_init(&event_log, event_log_buffer, sizeof(event_log_buffer)))
+            boot_stop("measured boot: no room for the event log");
+        event_log.limit = MEASURED_BOOT_LOG_MAX;
+        event_log.grow = grow_log;
+    }
     measure_bytes(PCR_CONFIG, bi->cmdline, strlen(bi->cmdline), "flaxen: command line");
     if (bi->policy >= 0)
         measure_bytes(PCR_CONFIG, arch_phys_to_virt(bi->modules[bi->policy].where.base),
@@ -228,7 +313,7 @@ void measured_boot_setup(const struct bootinfo *bi)
     size_t where = 0;
 
     tpm_setup(bi, mode);
-    measure_configuration(bi);
+    measure_configuration(bi, mode);
     manifest_key_id(manifest_public_key, id);
     manifest_hex(key_id, id, sizeof(id));
     if (bi->manifest < 0) {
@@ -368,14 +453,46 @@ void measured_boot_domain_started(const struct measured_domain *md, unsigned id,
         boot_stop("measured boot: recording domain %u (%s) failed: %s", id, md->name, err);
 }
 
+/* " 0-9 10 11": the PCRs of a mask, runs of three or more as ranges. */
+static const char *pcr_list(uint32_t mask, char *out, size_t max)
+{
+    size_t len = 0;
+
+    out[0] = '\0';
+    for (unsigned pcr = 0; pcr < TPM_MAX_PCRS; pcr++) {
+        unsigned last = pcr;
+
+        if (!(mask & (1u << pcr)))
+            continue;
+        while (last + 1 < TPM_MAX_PCRS && (mask & (1u << (last + 1))))
+            last++;
+        if (last < pcr + 2)
+            last = pcr; /* one or two: named one by one */
+        if (last > pcr)
+            len += format_snprintf(out + len, max - len, " %u-%u", pcr, last);
+        else
+            len += format_snprintf(out + len, max - len, " %u", pcr);
+        pcr = last;
+        if (len >= max)
+            break;
+    }
+    return out;
+}
+
 void measured_boot_check(void)
 {
+    char list[3 * TPM_MAX_PCRS + 8];
     uint8_t value[SHA256_DIGEST_SIZE];
     char err[TPM_ERROR_LEN] = "";
 
     if (!tpm_ready)
         return;
-    for (unsigned pcr = PCR_CONFIG; pcr <= PCR_BOOT_DOMAINS; pcr++) {
+    /* Flaxen's PCRs always (no event: nothing else may have extended them), and every
+       PCR the firmware's part of the log has events for. */
+    logged_pcrs |= 1u << PCR_CONFIG | 1u << PCR_BOOT_DOMAINS;
+    for (unsigned pcr = 0; pcr < TPM_MAX_PCRS; pcr++) {
+        if (!(logged_pcrs & (1u << pcr)))
+            continue;
         if (tpm2_pcr_read_sha256(&tpm, pcr, value, err))
             boot_stop("measured boot: reading PCR %u failed: %s", pcr, err);
         if (memcmp(value, expected[pcr], sizeof(value)))
@@ -383,7 +500,8 @@ void measured_boot_check(void)
                       "extended it",
                       pcr);
     }
-    printk("measured boot: PCRs 10 and 11 agree with the event log (%u events)\n", events);
+    printk("measured boot: PCRs%s agree with the event log (%u events of Flaxen's)\n",
+           pcr_list(logged_pcrs, list, sizeof(list)), events);
 }
 
 size_t measured_boot_log_len(void)

@@ -58,6 +58,9 @@ static void print_memory_map(const struct bootinfo *bi, const struct boot_layout
     print_region("device tree", layout->fdt.start, layout->fdt.end);
     if (bi->uart.size)
         print_region("UART", bi->uart.base, bi->uart.base + bi->uart.size);
+    for (unsigned i = 0; i < bi->nr_reserved; i++)
+        print_region(i ? "firmware" : "EFI hand-over", bi->reserved[i].base,
+                     bi->reserved[i].base + bi->reserved[i].size);
     if (bi->cmdline[0])
         printk("command line: %s\n", bi->cmdline);
     printk("boot modules: %u\n", bi->nr_modules);
@@ -70,7 +73,8 @@ static void print_memory_map(const struct bootinfo *bi, const struct boot_layout
     }
 }
 
-/* RAM minus everything in use at boot: the image, the device tree, the modules. */
+/* RAM minus everything in use at boot: the image, the device tree, what the firmware
+   keeps, the modules. */
 static void free_ram(const struct bootinfo *bi, const struct boot_layout *layout,
                      struct memrange_set *ram, struct memrange_set *free)
 {
@@ -82,6 +86,9 @@ static void free_ram(const struct bootinfo *bi, const struct boot_layout *layout
     *free = *ram;
     rc = rc ? rc : memrange_remove(free, layout->image.start, layout->image.end);
     rc = rc ? rc : memrange_remove(free, layout->fdt.start, layout->fdt.end);
+    for (unsigned i = 0; !rc && i < bi->nr_reserved; i++)
+        rc = memrange_remove(free, bi->reserved[i].base,
+                             bi->reserved[i].base + bi->reserved[i].size);
     for (unsigned i = 0; !rc && i < bi->nr_modules; i++) {
         const struct bootinfo_region *w = &bi->modules[i].where;
 

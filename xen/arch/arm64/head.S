@@ -3,11 +3,13 @@
  * the secondary CPUs' (from PSCI CPU_ON), plus the few routines that must run
  * without a stack or with the MMU off.
  *
- * Image format: the arm64 Linux "Image" header (64 bytes: branch, text_offset
- * 0, image_size covering BSS, flags = little-endian / 4 KiB pages / placement
- * anywhere, magic "ARM\x64" at 0x38), so QEMU -kernel, GRUB's xen_hypervisor
- * and U-Boot's booti load it. No PE/COFF header: Flaxen is not an EFI
- * application.
+ * Image format: the arm64 Linux "Image" header (64 bytes: code0 starting with
+ * "MZ", a branch, text_offset 0, image_size covering BSS, flags = little-endian /
+ * 4 KiB pages / placement anywhere, magic "ARM\x64" at 0x38, the PE header's
+ * offset at 0x3c), followed by a PE/COFF header (written by flaxen.lds) that
+ * makes the same file an EFI application. QEMU -kernel, U-Boot's booti and
+ * GRUB's xen_hypervisor load it; UEFI firmware starts it at efi_entry
+ * (xen/common/efi_boot.c), which comes back through efi_primary_entry.
  *
  * Position: the image is linked at address 0 as a static PIE and runs where
  * it was loaded (any 4 KiB-aligned address). primary_entry applies the
@@ -45,22 +47,29 @@
     isb
 .endm
 
-/* The header is split around image_size, which flaxen.lds writes: an
- * absolute link-time value that a PIE could not carry as a relocation. */
+/* The header is split around image_size and the PE/COFF header, which
+ * flaxen.lds writes: absolute link-time values that a PIE could not carry as
+ * relocations. */
     .section .text.head.0, "ax"
     .global _start
 _start:
-    b primary_entry                     /* code0 */
-    .long 0                             /* code1 */
+    .long 0xfa405a4d                    /* code0: "MZ", as ccmp x18, #0, #0xd, pl (no effect) */
+    b primary_entry                     /* code1 */
     .quad 0                             /* text_offset */
     /* image_size (8 bytes, including BSS): QUAD() in flaxen.lds */
     .section .text.head.1, "ax"
     .quad IMAGE_FLAGS                   /* flags */
     .quad 0, 0, 0                       /* res2, res3, res4 */
     .byte 0x41, 0x52, 0x4d, 0x64        /* magic "ARM\x64" */
-    .long 0                             /* res5: no PE header */
+    .long PE_HEADER_OFFSET              /* res5: the PE header, right after this one */
+    /* the PE/COFF header (flaxen.lds), then .text.head.2 */
+    .section .text.head.2, "ax"
 
 primary_entry:
+    mov x21, xzr                        /* no EFI hand-over */
+/* From efi_enter_image: x0 = device tree, x21 = the EFI hand-over block. */
+    .global efi_primary_entry
+efi_primary_entry:
     mov x20, x0                         /* device tree */
     mrs x1, CurrentEL
     cmp x1, #(2 << 2)
@@ -86,6 +95,7 @@ primary_entry:
     isb
     mov x0, x20
     mov x1, x19
+    mov x2, x21
     bl arch_boot_primary                /* never returns */
     b park
 
@@ -169,6 +179,56 @@ arch_mmu_enable:
     isb
     ret
 
+/*
+ * EFI application entry (the PE header's AddressOfEntryPoint), called by the
+ * firmware as an AAPCS64 function: x0 = image handle, x1 = system table.
+ * efi_main returns only on failure, with the EFI status for the firmware.
+ */
+    .global efi_entry
+efi_entry:
+    bti c
+    stp x29, x30, [sp, #-16]!
+    mov x29, sp
+    adr_l x2, _start
+    bl efi_main
+    ldp x29, x30, [sp], #16
+    ret
+
+/* unsigned efi_current_el(void): the exception level efi_main runs at. */
+    .global efi_current_el
+efi_current_el:
+    bti c
+    mrs x0, CurrentEL
+    lsr x0, x0, #2
+    ret
+
+/*
+ * void efi_enter_image(paddr_t entry, paddr_t fdt, paddr_t handover)
+ * After ExitBootServices: interrupts masked, MMU and caches off (the
+ * firmware's identity map makes this code's address valid before and after),
+ * then on to efi_primary_entry of the copy the stub prepared and cleaned to
+ * the point of coherency.
+ */
+    .global efi_enter_image
+efi_enter_image:
+    bti c
+    msr daifset, #0xf
+    mov x19, x0
+    mov x20, x1
+    mov x21, x2
+    mrs x3, sctlr_el2
+    mov x4, #(1 << 0 | 1 << 2 | 1 << 12) /* M, C, I */
+    bic x3, x3, x4
+    dsb sy
+    msr sctlr_el2, x3
+    isb
+    ic iallu
+    tlbi alle2
+    dsb nsh
+    isb
+    mov x0, x20
+    br x19
+
 /* x2 = D-cache line size (CTR_EL0.DminLine, log2 of words). */
 .macro dcache_line_size reg, tmp
     mrs \tmp, ctr_el0
@@ -203,6 +263,22 @@ dcache_inval_range:
 1:  cmp x0, x1
     b.hs 2f
     dc ivac, x0
+    add x0, x0, x2
+    b 1b
+2:  dsb sy
+    ret
+
+/* void dcache_clean_inval_range(const void *start, const void *end)
+ * Before the MMU goes off: writes back and drops every line of the range. */
+    .global dcache_clean_inval_range
+dcache_clean_inval_range:
+    bti c
+    dcache_line_size x2, x3
+    sub x3, x2, #1
+    bic x0, x0, x3
+1:  cmp x0, x1
+    b.hs 2f
+    dc civac, x0
     add x0, x0, x2
     b 1b
 2:  dsb sy

@@ -19,6 +19,7 @@
 #include <flaxen/arch.h>
 #include <flaxen/bootinfo.h>
 #include <flaxen/console.h>
+#include <flaxen/efi.h>
 #include <flaxen/lib.h>
 #include <flaxen/pl011.h>
 #include <flaxen/setup.h>
@@ -29,7 +30,7 @@ static struct bootinfo boot_info;
 static struct boot_layout boot_layout;
 
 /* Called by head.S on the boot CPU; declared here only (no other caller). */
-NORETURN void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa);
+NORETURN void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa, paddr_t efi_pa);
 NORETURN void arch_secondary_main(unsigned cpu);
 
 static void parse_device_tree(paddr_t fdt_pa, uint64_t *fdt_size)
@@ -45,7 +46,25 @@ static void parse_device_tree(paddr_t fdt_pa, uint64_t *fdt_size)
         panic("device tree at %#lx: %s (error %d)", (unsigned long)fdt_pa, err, rc);
 }
 
-void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa)
+/* Started by UEFI: what the EFI stub handed over (flaxen/efi.h), now that RAM is mapped. */
+static void efi_handover(paddr_t pa)
+{
+    char why[64] = "";
+    uint64_t max = 0;
+
+    for (unsigned i = 0; i < boot_info.nr_ram; i++) {
+        const struct bootinfo_region *r = &boot_info.ram[i];
+
+        if (pa >= r->base && pa - r->base < r->size)
+            max = r->size - (pa - r->base);
+    }
+    if (!max)
+        panic("the EFI hand-over block at %#lx is not in RAM", (unsigned long)pa);
+    if (efi_handover_apply(&boot_info, arch_phys_to_virt(pa), pa, max, why))
+        panic("the EFI hand-over block at %#lx is unusable: %s", (unsigned long)pa, why);
+}
+
+void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa, paddr_t efi_pa)
 {
     uint64_t fdt_size;
     int rc;
@@ -60,6 +79,8 @@ void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa)
         panic("cannot map the board's RAM and devices: error %d", rc);
     if (boot_info.uart.size)
         console_register(pl011_init((volatile void *)(uintptr_t)boot_info.uart.base));
+    if (efi_pa)
+        efi_handover(efi_pa);
     boot_layout.image = (struct memrange){load_pa, (paddr_t)(uintptr_t)_end};
     boot_layout.fdt = (struct memrange){fdt_pa, fdt_pa + fdt_size};
     start_flaxen(&boot_info, &boot_layout);

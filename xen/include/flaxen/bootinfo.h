@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define BOOTINFO_MAX_RESERVED 72 /* EFI_HANDOVER_MAX_RESERVED and the block itself */
 #define BOOTINFO_MAX_BANKS 8
 #define BOOTINFO_MAX_MODULES 16
 #define BOOTINFO_MAX_DOMAINS 8
@@ -100,6 +101,15 @@ struct bootinfo {
     char tpm_path[BOOTINFO_NAME_MAX * 2];
     uint32_t nr_cpus; /* /cpus/cpu@* nodes */
     uint64_t cpu_mpidr[BOOTINFO_MAX_CPUS];
+
+    /* Booted by UEFI (flaxen/efi.h, filled from the EFI stub's hand-over block,
+       not from the device tree): RAM the firmware keeps, which is never
+       allocated, and the firmware's event log, which measured boot continues. */
+    bool efi;
+    struct bootinfo_region reserved[BOOTINFO_MAX_RESERVED];
+    unsigned nr_reserved;
+    struct bootinfo_region fw_log; /* size 0: none */
+    uint32_t fw_log_flags;         /* EFI_HANDOVER_* */
 };
 
 #define BOOTINFO_ERROR_LEN 160

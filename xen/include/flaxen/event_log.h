@@ -45,4 +45,38 @@ int event_log_init(struct event_log *log, void *buf, size_t max);
 int event_log_append(struct event_log *log, unsigned pcr, uint32_t type, const uint8_t digest[32],
                      const void *data, size_t len);
 
+/* ---------------------------------------------------------------- reading a log */
+
+#define EVENT_LOG_MAX_ALGS 8
+
+/* The digest algorithms a log's Spec ID header lists. */
+struct event_log_algs {
+    unsigned count;
+    uint16_t alg[EVENT_LOG_MAX_ALGS];
+    uint16_t size[EVENT_LOG_MAX_ALGS];
+};
+
+/*
+ * The header event at the start of a crypto-agile log (len bytes): its
+ * length, with its algorithms in *algs; -1 when it is not one (no Spec ID
+ * Event03, sizes beyond len, no algorithm or more than EVENT_LOG_MAX_ALGS).
+ */
+long event_log_header(const uint8_t *log, size_t len, struct event_log_algs *algs);
+
+/* One TCG_PCR_EVENT2 as read: its SHA-256 digest is NULL when it has none. */
+struct event_log_event {
+    uint32_t pcr, type;
+    const uint8_t *sha256;
+    const uint8_t *data;
+    uint32_t data_len;
+};
+
+/*
+ * The TCG_PCR_EVENT2 at p (at most max bytes): its length, with its fields
+ * in *e (may be NULL); -1 when it is cut short or has a digest of an
+ * algorithm the header does not list (its size is then unknown).
+ */
+long event_log_event(const struct event_log_algs *algs, const uint8_t *p, size_t max,
+                     struct event_log_event *e);
+
 #endif

@@ -34,4 +34,7 @@
 /* arm64 Image header flags: little-endian, 4 KiB pages, placement anywhere. */
 #define IMAGE_FLAGS 0xa
 
+/* The PE/COFF header (EFI application) follows the 64-byte Image header. */
+#define PE_HEADER_OFFSET 0x40
+
 #endif
