@@ -58,7 +58,8 @@ LIBFDT_HYP_CFLAGS = -I$(LIBFDT_HYP_INCLUDE) -I$(LIBFDT_HYP_LIBC_INCLUDE) -Ixen/i
 LIBFDT_HYP_ARCHIVE := $(BUILD)/hyp/libfdt.a
 LIBFDT_HOST_LIBS := -lfdt
 
-BOOTINFO_SRCS := xen/common/bootinfo.c xen/common/fdt_read.c xen/common/guest_fdt.c
+BOOTINFO_SRCS := xen/common/bootinfo.c xen/common/bootinfo_resolve.c xen/common/fdt_read.c \
+	xen/common/guest_fdt.c
 BOOTINFO_HYP_OBJS := $(BOOTINFO_SRCS:%.c=$(BUILD)/hyp/obj/%.o)
 FDT_RESERVED_SECTION := .text.fpsimd
 

@@ -355,6 +355,7 @@ static void test_error_trees(struct unit *u)
         {"err-irq-parent", EINVAL_RC, "/pl011@9000000", "interrupt-parent: not the arm,gic-v3"},
         {"err-psci-method", EINVAL_RC, "/psci", "method: neither"},
         {"err-policy-two-ramdisks", EINVAL_RC, "/chosen", "compatible: two multiboot,ramdisk"},
+        {"err-bootargs-padding", EINVAL_RC, "/chosen/module@48000000", "bootargs: not one"},
     };
 
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {

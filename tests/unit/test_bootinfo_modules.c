@@ -100,7 +100,44 @@ static void test_resolve_policy(struct unit *u)
     }
 }
 
+/*
+ * GRUB's device tree (tests/unit/dts/grub.dts): modules of no kind become dom0's kernel
+ * (with its arguments, GRUB's stray byte dropped) and ramdisk, as Xen guesses; their
+ * contents then make the ramdisk the policy and the third module the manifest.
+ */
+static void test_grub_modules(struct unit *u)
+{
+    static const uint8_t policy[16] = {0x8c, 0xff, 0x7c, 0xf9, 8,   0,   0,   0,
+                                       'X',  'e',  'n',  'F',  'l', 'a', 's', 'k'};
+    static const uint8_t kernel[16] = {'M', 'Z'}, manifest[16] = "FLXMANI1\1\0\0\0@";
+    const void *images[BOOTINFO_MAX_MODULES] = {kernel, policy, manifest};
+    struct bootinfo *bi = calloc(1, sizeof(*bi));
+    char err[BOOTINFO_ERROR_LEN] = "";
+    size_t len;
+    void *fdt = unit_read_file(unit_build_path("dtb/grub.dtb"), &len);
+
+    UNIT_CHECK_MSG(u, fdt, "cannot read %s", unit_build_path("dtb/grub.dtb"));
+    if (!fdt || !bi) {
+        free(bi);
+        return;
+    }
+    UNIT_CHECK_MSG(u, bootinfo_parse(fdt, len, bi, err) == 0, "%s", err);
+    UNIT_CHECK(u, bi->nr_modules == 3 && bi->dom0_kernel == 0 && bi->dom0_ramdisk == 1);
+    UNIT_CHECK(u, bi->modules[0].kind == BOOTMOD_KERNEL && bi->modules[1].kind == BOOTMOD_RAMDISK &&
+                      bi->modules[2].kind == BOOTMOD_UNKNOWN);
+    UNIT_CHECK_MSG(u, !strcmp(bi->modules[0].cmdline, "role=attester"), "\"%s\"",
+                   bi->modules[0].cmdline);
+    UNIT_CHECK_MSG(u, !strcmp(bi->cmdline, "console=dtuart flask=enforcing"), "\"%s\"",
+                   bi->cmdline);
+    UNIT_CHECK_MSG(u, bootinfo_resolve_policy(bi, images, err) == 0, "%s", err);
+    UNIT_CHECK(u, bi->policy == 1 && bi->manifest == 2 && bi->dom0_ramdisk == -1 &&
+                      bi->dom0_kernel == 0);
+    free(fdt);
+    free(bi);
+}
+
 const struct unit_case unit_cases[] = {
     UNIT_CASE(test_resolve_policy),
+    UNIT_CASE(test_grub_modules),
     {0},
 };

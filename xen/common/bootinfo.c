@@ -8,7 +8,7 @@
  * contract here: bootinfo_parse() (the only caller of libfdt) runs once, on the
  * boot CPU, before any domain is built, so no vCPU's FP/SIMD state can be live.
  * Never call it, or libfdt, after a guest has run. bootinfo_is_policy_image() and
- * bootinfo_resolve_policy() do not use libfdt.
+ * bootinfo_resolve_policy() (bootinfo_resolve.c) do not use libfdt.
  *
  * What is read, precisely (facts from the devicetree specification v0.4, Xen's
  * docs/misc/arm/device-tree/booting.txt and the dom0less binding, QEMU's virt):
@@ -40,7 +40,10 @@
  *    address of 1 or 2 cells holding only MPIDR affinity bits; no duplicates.
  *  - Modules: children of /chosen (and of its xen,domain children) whose compatible
  *    holds multiboot,module, multiboot,kernel, multiboot,ramdisk, xen,xsm-policy or
- *    flaxen,domain-manifest; at most one of the last four (none = BOOTMOD_UNKNOWN); reg exactly one
+ *    flaxen,domain-manifest; at most one of the last four (none = BOOTMOD_UNKNOWN, except
+ *    that, as Xen guesses, without a stated kernel or ramdisk directly under /chosen the
+ *    first such node there is dom0's kernel and the next its ramdisk: GRUB's xen_module
+ *    states no kind, see guess_kinds); reg exactly one
  * region, non-empty, inside one RAM bank, overlapping no other module. bootargs is kept for kernels
  * only. Under /chosen: one kernel at most (dom0's), at most two ramdisks (the second can only be a
  * policy, see bootinfo_resolve_policy), one xen,xsm-policy at most, and not together with two
@@ -71,7 +74,6 @@
 #define BOOTINFO_EINVAL FDT_READ_EINVAL
 #define BOOTINFO_E2BIG FDT_READ_E2BIG
 #define MPIDR_AFFINITY_MASK 0xff00ffffffull
-#define POLICY_MAGIC 0xf97cff8cu
 #define GIC_IRQ_CELLS 3 /* #interrupt-cells of the GIC, as fdt_read_irq decodes */
 
 /* ROLE_IGNORE: below /chosen, a domain or /cpus, where no device is looked for. */
@@ -97,11 +99,6 @@ static int fail_number(struct parser *p, int code, int node, const char *propert
                        const char *before, uint64_t number, const char *after)
 {
     return fdt_read_fail_number(&p->r, code, node, property, before, number, after);
-}
-
-static uint32_t le32(const uint8_t *b)
-{
-    return (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
 }
 
 static bool regions_overlap(const struct bootinfo_region *a, const struct bootinfo_region *b)
@@ -403,7 +400,7 @@ static int add_module(struct parser *p, int node, unsigned depth, int domain)
     if ((rc = fdt_read_reg(&p->r, node, depth, false, &m->where, 1, &n)))
         return rc;
     if (kind == BOOTMOD_KERNEL &&
-        (rc = fdt_read_string_copy(&p->r, node, "bootargs", m->cmdline, sizeof(m->cmdline))) < 0)
+        (rc = fdt_read_module_args(&p->r, node, m->cmdline, sizeof(m->cmdline))) < 0)
         return rc;
     return assign_module(p, node, (int)bi->nr_modules++);
 }
@@ -591,6 +588,39 @@ static int check_modules(struct parser *p)
     return 0;
 }
 
+/*
+ * Xen's guess for modules of no stated kind directly under /chosen (GRUB's
+ * xen_module writes only multiboot,module): without a multiboot,kernel, the
+ * first is dom0's kernel; without a multiboot,ramdisk, the next its ramdisk
+ * (or, by its contents, the policy or the manifest: bootinfo_resolve_policy).
+ */
+static int guess_kinds(struct parser *p)
+{
+    struct bootinfo *bi = p->bi;
+    bool ramdisk = p->chosen_ramdisks > 0;
+    int rc;
+
+    for (unsigned i = 0; i < bi->nr_modules; i++) {
+        struct bootinfo_module *m = &bi->modules[i];
+
+        if (m->domain >= 0 || m->kind != BOOTMOD_UNKNOWN)
+            continue;
+        if (bi->dom0_kernel < 0) {
+            m->kind = BOOTMOD_KERNEL;
+            bi->dom0_kernel = (int)i;
+            if ((rc = fdt_read_module_args(&p->r, p->module_nodes[i], m->cmdline,
+                                           sizeof(m->cmdline))) < 0)
+                return rc;
+        } else if (!ramdisk && (int)i > bi->dom0_kernel) {
+            m->kind = BOOTMOD_RAMDISK;
+            bi->dom0_ramdisk = (int)i;
+            p->chosen_ramdisks++;
+            ramdisk = true;
+        }
+    }
+    return 0;
+}
+
 /* The hypervisor's command line and dom0's fallbacks (see the top of the file). */
 static int command_lines(struct parser *p)
 {
@@ -677,115 +707,12 @@ int bootinfo_parse(const void *fdt, size_t max_size, struct bootinfo *bi, char *
     if (rc == 0)
         rc = check_devices(&p);
     if (rc == 0)
+        rc = guess_kinds(&p);
+    if (rc == 0)
         rc = check_modules(&p);
     if (rc == 0)
         rc = command_lines(&p);
     if (rc)
         bootinfo_reset(bi);
     return rc;
-}
-
-/* The FLASK policy header: magic, then the length-prefixed target "XenFlask". */
-bool bootinfo_is_policy_image(const void *data, size_t len)
-{
-    static const char target[] = "XenFlask";
-    const uint8_t *b = data;
-
-    if (!b || len < 8 + sizeof(target) - 1)
-        return false;
-    if (le32(b) != POLICY_MAGIC || le32(b + 4) != sizeof(target) - 1)
-        return false;
-    for (size_t i = 0; i < sizeof(target) - 1; i++)
-        if (b[8 + i] != (uint8_t)target[i])
-            return false;
-    return true;
-}
-
-static int resolve_error(char *err, const char *what, unsigned a, unsigned b)
-{
-    struct fdt_read_text t = {err, BOOTINFO_ERROR_LEN, 0};
-
-    fdt_read_text_put(&t, "boot modules ");
-    fdt_read_text_put_u64(&t, a, 10);
-    fdt_read_text_put(&t, " and ");
-    fdt_read_text_put_u64(&t, b, 10);
-    fdt_read_text_put(&t, ": ");
-    fdt_read_text_put(&t, what);
-    return -BOOTINFO_EINVAL;
-}
-
-/*
- * Finds a policy and a domain manifest by their contents among the modules
- * directly under /chosen of kind UNKNOWN or RAMDISK, then settles dom0's
- * ramdisk (bootinfo.h). Idempotent.
- */
-/*
- * Among the modules directly under /chosen of kind UNKNOWN or RAMDISK, the one
- * whose contents `is_kind` accepts becomes of kind `kind` and *slot its index
- * (which may already hold one named by its compatible: then two is an error).
- */
-static int resolve_by_contents(struct bootinfo *bi, const void *const images[],
-                               bool (*is_kind)(const void *, size_t),
-                               enum bootinfo_module_kind kind, int *slot, const char *what,
-                               char *err)
-{
-    int found = *slot;
-
-    for (unsigned i = 0; i < bi->nr_modules; i++) {
-        struct bootinfo_module *m = &bi->modules[i];
-        size_t size = m->where.size > SIZE_MAX ? SIZE_MAX : (size_t)m->where.size;
-
-        if (m->domain != -1 || (m->kind != BOOTMOD_UNKNOWN && m->kind != BOOTMOD_RAMDISK) ||
-            !images || !images[i] || !is_kind(images[i], size))
-            continue;
-        if (found >= 0)
-            return resolve_error(err, what, (unsigned)found, i);
-        found = (int)i;
-    }
-    if (found >= 0) {
-        bi->modules[found].kind = kind;
-        *slot = found;
-    }
-    return 0;
-}
-
-/* A domain manifest starts with its magic (flaxen/manifest.h). */
-bool bootinfo_is_manifest_image(const void *data, size_t len)
-{
-    static const char magic[] = "FLXMANI1";
-    const uint8_t *b = data;
-
-    if (!b || len < sizeof(magic) - 1)
-        return false;
-    for (size_t i = 0; i < sizeof(magic) - 1; i++)
-        if (b[i] != (uint8_t)magic[i])
-            return false;
-    return true;
-}
-
-int bootinfo_resolve_policy(struct bootinfo *bi, const void *const images[], char *err)
-{
-    int rc;
-
-    err[0] = '\0';
-    rc = resolve_by_contents(bi, images, bootinfo_is_policy_image, BOOTMOD_POLICY, &bi->policy,
-                             "two FLASK policies", err);
-    if (!rc)
-        rc = resolve_by_contents(bi, images, bootinfo_is_manifest_image, BOOTMOD_MANIFEST,
-                                 &bi->manifest, "two domain manifests", err);
-    if (rc)
-        return rc;
-    bi->dom0_ramdisk = -1;
-    for (unsigned i = 0; i < bi->nr_modules; i++) {
-        if (bi->modules[i].domain != -1 || bi->modules[i].kind != BOOTMOD_RAMDISK)
-            continue;
-        if (bi->dom0_ramdisk >= 0)
-            return resolve_error(err, "two ramdisks directly under /chosen, neither a policy",
-                                 (unsigned)bi->dom0_ramdisk, i);
-        bi->dom0_ramdisk = (int)i;
-    }
-    if (bi->dom0_ramdisk >= 0 && bi->dom0_kernel < 0)
-        return resolve_error(err, "a ramdisk directly under /chosen but no dom0 kernel",
-                             (unsigned)bi->dom0_ramdisk, (unsigned)bi->dom0_ramdisk);
-    return 0;
 }

@@ -157,6 +157,25 @@ int fdt_read_string(struct fdt_reader *r, int node, const char *name, const char
     return 1;
 }
 
+int fdt_read_module_args(struct fdt_reader *r, int node, char *dst, size_t cap)
+{
+    const uint8_t *v;
+    int len, rc = fdt_read_prop(r, node, "bootargs", &v, &len);
+    size_t n;
+
+    if (rc <= 0)
+        return rc;
+    n = len > 0 ? string_length((const char *)v, (size_t)len) : 0;
+    if (len < 1 || n == (size_t)len || (size_t)len - n > 2)
+        return fdt_read_fail(r, FDT_READ_EINVAL, node, "bootargs", "not one NUL-terminated string");
+    if (n >= cap)
+        return fdt_read_fail_number(r, FDT_READ_E2BIG, node, "bootargs", "longer than ", cap - 1,
+                                    " characters");
+    for (size_t i = 0; i <= n; i++)
+        dst[i] = (char)v[i];
+    return 1;
+}
+
 /* Copies a string property into dst (cap bytes); too long is an error. */
 int fdt_read_string_copy(struct fdt_reader *r, int node, const char *name, char *dst, size_t cap)
 {

@@ -73,6 +73,12 @@ int fdt_read_u32(struct fdt_reader *r, int node, const char *name, uint32_t *out
 int fdt_read_string(struct fdt_reader *r, int node, const char *name, const char **s, size_t *len);
 /* Copies it into dst (cap bytes with the NUL); longer is an FDT_READ_E2BIG error. */
 int fdt_read_string_copy(struct fdt_reader *r, int node, const char *name, char *dst, size_t cap);
+/*
+ * A module's bootargs, copied like fdt_read_string_copy, except that one byte
+ * may follow the NUL: GRUB 2.06's xen_module writes the command line one byte
+ * too long (that byte is whatever followed it in GRUB's memory).
+ */
+int fdt_read_module_args(struct fdt_reader *r, int node, char *dst, size_t cap);
 /* The property is exactly the string `want`. */
 bool fdt_read_is(struct fdt_reader *r, int node, const char *name, const char *want);
 /* A string list (compatible) holds `want`. */
