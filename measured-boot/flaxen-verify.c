@@ -14,6 +14,9 @@
  *       "PCR sha256:HEX TEXT" (docs/security/measured-boot.md has the events): PCR 10,
  *       PCR 11 for each boot-time domain (--boot; without it, every manifest entry), and,
  *       as "12?" (allowed, not required), every entry a toolstack may seal at run time.
+ *   flaxen-verify record --log L [--pcrs FIRST-LAST]
+ *       The events of those PCRs (default 0-7, the firmware's) of a reference boot's log
+ *       as golden lines, "PCR sha256:HEX DESCRIPTION", for check --golden.
  *
  * TPM structures are read with TPM2-TSS (libtss2-mu), signatures checked with OpenSSL.
  * Exit status 2: a usage or input error.
@@ -30,6 +33,7 @@
 #include <openssl/param_build.h>
 #include <tss2/tss2_mu.h>
 
+#include <flaxen/event_log.h>
 #include <flaxen/manifest.h>
 #include <flaxen/sha256.h>
 
@@ -85,6 +89,7 @@ struct event {
     uint32_t pcr, type;
     uint8_t sha256[32];
     char text[TEXT_MAX]; /* the event data as text (printable bytes, up to a NUL) */
+    char desc[TEXT_MAX]; /* what it measured, for people and golden files (describe()) */
 };
 
 static struct event events[MAX_EVENTS];
@@ -98,6 +103,51 @@ static uint32_t le32(const uint8_t *p)
 static uint16_t le16(const uint8_t *p)
 {
     return (uint16_t)(p[0] | p[1] << 8);
+}
+
+#define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
+#define EV_EFI_VARIABLE_BOOT 0x80000002u
+#define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
+#define EV_EFI_PLATFORM_FIRMWARE_BLOB 0x80000008u
+#define EV_EFI_VARIABLE_AUTHORITY 0x800000e0u
+
+/*
+ * One line for an event: its text when the data is text (GRUB's and Flaxen's
+ * events, EV_EFI_ACTION), else what the TCG PC Client firmware profile says
+ * it holds: an EFI variable by name, an EFI application, a separator.
+ */
+static void describe(uint32_t type, const uint8_t *data, uint32_t size, char *out, size_t max)
+{
+    size_t n = size && !data[size - 1] ? size - 1 : size;
+    bool text = n > 0 && n < max;
+
+    for (size_t i = 0; text && i < n; i++)
+        text = data[i] >= 0x20 && data[i] < 0x7f;
+    if (text) {
+        snprintf(out, max, "%.*s", (int)n, (const char *)data);
+    } else if ((type == EV_EFI_VARIABLE_DRIVER_CONFIG || type == EV_EFI_VARIABLE_BOOT ||
+                type == EV_EFI_VARIABLE_AUTHORITY) &&
+               size >= 32) {
+        /* UEFI_VARIABLE_DATA: GUID, name length (UTF-16 units), data length, name, data */
+        uint64_t chars = 0;
+        size_t at = 0;
+
+        memcpy(&chars, data + 16, 8);
+        at = (size_t)snprintf(out, max, "EFI variable ");
+        for (uint64_t i = 0; i < chars && 32 + 2 * i + 1 < size && at + 1 < max; i++) {
+            uint8_t c = data[32 + 2 * i];
+            out[at++] = c >= 0x20 && c < 0x7f && !data[32 + 2 * i + 1] ? (char)c : '?';
+        }
+        out[at] = '\0';
+    } else if (type == EV_EFI_BOOT_SERVICES_APPLICATION) {
+        snprintf(out, max, "EFI application (PE image, Authenticode)");
+    } else if (type == EV_EFI_PLATFORM_FIRMWARE_BLOB) {
+        snprintf(out, max, "firmware blob");
+    } else if (type == EV_SEPARATOR) {
+        snprintf(out, max, "separator");
+    } else {
+        snprintf(out, max, "event type %#x (%u bytes)", type, size);
+    }
 }
 
 /* Parses a crypto-agile log; false with a reason when malformed. */
@@ -166,6 +216,7 @@ static bool parse_log(const uint8_t *log, size_t len, char *why)
         for (; n < size && n < TEXT_MAX - 1 && log[at + n]; n++)
             e->text[n] = log[at + n] >= 0x20 && log[at + n] < 0x7f ? (char)log[at + n] : '?';
         e->text[n] = '\0';
+        describe(e->type, log + at, size, e->desc, sizeof(e->desc));
         at += size;
         if (!have) {
             strcpy(why, "an event without a SHA-256 digest");
@@ -233,8 +284,111 @@ static void component(const char *text, char *out, size_t max)
         snprintf(out, max, "%s", text);
 }
 
+/* Golden lines and logged events of one PCR, in log order, without EV_NO_ACTION. */
+static unsigned golden_of(unsigned pcr, struct golden **out)
+{
+    unsigned n = 0;
+
+    for (unsigned g = 0; g < nr_goldens; g++)
+        if (goldens[g].pcr == pcr)
+            out[n++] = &goldens[g];
+    return n;
+}
+
+static unsigned events_of(unsigned pcr, struct event **out)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < nr_events; i++)
+        if (events[i].pcr == pcr && events[i].type != EV_NO_ACTION)
+            out[n++] = &events[i];
+    return n;
+}
+
+/* Whether a golden line from i on describes `desc` (a later match: something is missing). */
+static bool later(struct golden **g, unsigned i, unsigned n, const char *desc)
+{
+    for (; i < n; i++)
+        if (!strcmp(g[i]->text, desc))
+            return true;
+    return false;
+}
+
+static bool later_event(struct event **e, unsigned j, unsigned n, const char *text)
+{
+    for (; j < n; j++)
+        if (!strcmp(e[j]->desc, text))
+            return true;
+    return false;
+}
+
+/*
+ * PCRs 0-9 (the firmware and the boot loader): event by event, in order,
+ * against golden values recorded from a reference boot (firmware) and
+ * predicted from the ESP (GRUB's files and commands). A log with such events
+ * and no golden values for them vouches for nothing.
+ */
+static void compare_firmware(void)
+{
+    static struct golden *g[MAX_EVENTS];
+    static struct event *e[MAX_EVENTS];
+    bool any_golden = false, any_event = false;
+
+    for (unsigned pcr = 0; pcr < 10; pcr++) {
+        any_golden |= golden_of(pcr, g) > 0;
+        any_event |= events_of(pcr, e) > 0;
+    }
+    if (!any_event && !any_golden)
+        return; /* booted without firmware measurements (QEMU -kernel) */
+    if (!any_golden) {
+        result(false, "firmware and boot loader",
+               "the log has PCR 0-9 events, the golden values none (make golden-efi)");
+        return;
+    }
+    for (unsigned pcr = 0; pcr < 10; pcr++) {
+        unsigned ng = golden_of(pcr, g), ne = events_of(pcr, e), ok = 0, bad = 0;
+        unsigned i = 0, j = 0; /* the next golden line, the next event */
+        char name[TEXT_MAX + 16], a[65], b[65];
+
+        while (i < ng || j < ne) {
+            if (i < ng)
+                g[i]->seen = true;
+            if (i < ng && j < ne && !strcmp(e[j]->desc, g[i]->text)) {
+                if (memcmp(e[j]->sha256, g[i]->sha256, 32)) {
+                    manifest_hex(a, e[j]->sha256, 32);
+                    manifest_hex(b, g[i]->sha256, 32);
+                    snprintf(name, sizeof(name), "PCR %u %s", pcr, g[i]->text);
+                    result(false, name, "sha256:%s, expected sha256:%s", a, b);
+                    bad++;
+                } else {
+                    ok++;
+                }
+                i++, j++;
+            } else if (j < ne && (i == ng || later_event(e, j + 1, ne, g[i]->text))) {
+                /* the golden line comes later: this event is one too many */
+                snprintf(name, sizeof(name), "PCR %u %s", pcr, e[j]->desc);
+                result(false, name, "measured, not among the golden values");
+                bad++, j++;
+            } else if (j == ne || later(g, i + 1, ng, e[j]->desc)) {
+                /* the event matches a later golden line: this one was not measured */
+                snprintf(name, sizeof(name), "PCR %u %s", pcr, g[i]->text);
+                result(false, name, "expected, not measured");
+                bad++, i++;
+            } else {
+                snprintf(name, sizeof(name), "PCR %u %s", pcr, g[i]->text);
+                result(false, name, "logged \"%s\" in its place", e[j]->desc);
+                bad++, i++, j++;
+            }
+        }
+        if (ok && !bad)
+            result(true, "firmware and boot loader", "PCR %u: %u event%s as expected", pcr, ok,
+                   ok == 1 ? "" : "s");
+    }
+}
+
 static void compare_golden(void)
 {
+    compare_firmware();
     for (unsigned i = 0; i < nr_events; i++) {
         const struct event *e = &events[i];
         char name[TEXT_MAX], other[TEXT_MAX], a[65], b[65];
@@ -262,7 +416,7 @@ static void compare_golden(void)
             result(false, name, "measured into PCR %u but not among the golden values", e->pcr);
     }
     for (unsigned g = 0; g < nr_goldens; g++)
-        if (!goldens[g].seen && !goldens[g].optional) {
+        if (!goldens[g].seen && !goldens[g].optional && goldens[g].pcr >= 10) {
             char name[TEXT_MAX];
             component(goldens[g].text, name, sizeof(name));
             result(false, name, "expected in PCR %u, not measured", goldens[g].pcr);
@@ -406,6 +560,8 @@ static int cmd_check(int argc, char **argv)
     result(log_ok, "event log", log_ok ? "%u events" : "%s", log_ok ? nr_events : 0, why);
     for (unsigned i = 0; log_ok && i < nr_events; i++) {
         uint8_t both[64];
+        if (events[i].type == EV_NO_ACTION)
+            continue; /* informational: never extended */
         memcpy(both, pcrs[events[i].pcr], 32);
         memcpy(both + 32, events[i].sha256, 32);
         sha256_digest(both, 64, pcrs[events[i].pcr]);
@@ -508,6 +664,35 @@ static int cmd_golden(int argc, char **argv)
     return 0;
 }
 
+/* The events of PCRs FIRST-LAST of a log as golden lines: a reference boot's record. */
+static int cmd_record(int argc, char **argv)
+{
+    unsigned first = 0, last = 7;
+    char why[128] = "", h[65];
+    uint8_t *lb;
+    size_t ll;
+
+    if ((argc != 2 && argc != 4) || strcmp(argv[0], "--log") ||
+        (argc == 4 && (strcmp(argv[2], "--pcrs") || sscanf(argv[3], "%u-%u", &first, &last) != 2 ||
+                       first > last || last > 23)))
+        tool_die(2, "usage: record --log L [--pcrs FIRST-LAST]   (default 0-7)");
+    lb = tool_read_file(argv[1], &ll, INPUT_MAX);
+    if (!parse_log(lb, ll, why))
+        tool_die(1, "%s: %s", argv[1], why);
+    printf("# PCRs %u-%u as a reference boot measured them: PCR sha256:DIGEST EVENT\n", first,
+           last);
+    for (unsigned i = 0; i < nr_events; i++) {
+        const struct event *e = &events[i];
+
+        if (e->pcr < first || e->pcr > last || e->type == EV_NO_ACTION)
+            continue;
+        manifest_hex(h, e->sha256, 32);
+        printf("%u sha256:%s %s\n", e->pcr, h, e->desc);
+    }
+    free(lb);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     tool_name = "flaxen-verify";
@@ -515,6 +700,8 @@ int main(int argc, char **argv)
         return cmd_check(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "golden"))
         return cmd_golden(argc - 2, argv + 2);
-    fprintf(stderr, "usage: %s check|golden ...\n", tool_name);
+    if (argc >= 2 && !strcmp(argv[1], "record"))
+        return cmd_record(argc - 2, argv + 2);
+    fprintf(stderr, "usage: %s check|golden|record ...\n", tool_name);
     return 2;
 }
