@@ -56,6 +56,9 @@ $(GUEST_OUT)/obj/guests/coverage.c.o: $(FLASK_GEN_HEADERS)
 # flaskop asks the security server questions in the policy's class and permission numbers.
 $(GUEST_OUT)/obj/guests/flaskop.c.o: GUEST_CFLAGS += -I$(BUILD)/include
 $(GUEST_OUT)/obj/guests/flaskop.c.o: $(FLASK_GEN_HEADERS)
+# attest (then=lock) sets a boolean and asks to switch enforcing off.
+$(GUEST_OUT)/obj/guests/attest.c.o: GUEST_CFLAGS += -I$(BUILD)/include
+$(GUEST_OUT)/obj/guests/attest.c.o: $(FLASK_GEN_HEADERS)
 
 # Link, then refuse an image whose dynamic relocations start.S would not apply.
 $(GUEST_OUT)/%.elf: $(GUEST_OUT)/obj/guests/%.c.o $(GUEST_LIB_OBJS) $(GUEST_SRC)/lib/guest.ld

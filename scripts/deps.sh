@@ -21,11 +21,14 @@ host_packages=(
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler
     m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
     libfdt-dev libssl-dev libsodium-dev swtpm swtpm-tools tpm2-tools libtss2-dev
+    qemu-efi-aarch64 grub-common mtools dosfstools
 )
 
 # libfdt-dev and libsodium-dev hold the static libfdt.a and libsodium.a (libfdt1 and
 # libsodium23 only the shared libraries, which a freestanding image cannot use).
-arm64_packages=(libfdt-dev libsodium-dev)
+# grub-efi-arm64-bin holds GRUB's arm64-efi modules, from which the build makes the ESP's
+# standalone GRUB (with the host's grub-mkstandalone from grub-common).
+arm64_packages=(libfdt-dev libsodium-dev grub-efi-arm64-bin)
 
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

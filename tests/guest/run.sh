@@ -22,6 +22,8 @@ VERBOSE=${VERBOSE:-0}
 scenario_dir=tests/guest/scenarios
 # shellcheck source=tests/lib/swtpm.sh
 . tests/lib/swtpm.sh
+# shellcheck source=tests/lib/efi.sh
+. tests/lib/efi.sh
 log_dir=$BUILD/guest/logs
 passed=0
 failed=0
@@ -66,6 +68,7 @@ reset_scenario() {
     s_manifest=auto s_manifest_addr=0x5f000000 s_manifest_omit=() s_manifest_labels=()
     s_manifest_flip="" s_manifest_key="" s_dom0_label=system_u:system_r:dom0_t
     s_manifest_images=() s_manifest_cmdlines=() s_manifest_extras=() s_tpm=yes tpm_dir=""
+    s_boot=direct s_efi_tamper=""
 }
 
 # Reads one scenario file into the s_* variables; problems go to s_errors.
@@ -119,6 +122,13 @@ parse_scenario() {
             *) s_errors+=("line $number: tpm must be yes or no") ;;
             esac
             ;;
+        boot)
+            case "$value" in
+            direct | efi) s_boot=$value ;;
+            *) s_errors+=("line $number: boot must be direct or efi") ;;
+            esac
+            ;;
+        efi_tamper) s_efi_tamper=$value ;;
         manifest) s_manifest=$value ;;
         manifest_addr) s_manifest_addr=$value ;;
         manifest_omit) s_manifest_omit+=("$value") ;;
@@ -152,6 +162,10 @@ build_command() {
     local name=$1 module kind addr image bootargs device
     qemu_cmd=("$QEMU" -M "$s_machine" -cpu "$s_cpu" -smp "$s_smp" -m "$s_memory"
         -nodefaults -display none -monitor none -serial stdio -no-reboot)
+    if [ "$s_boot" = efi ]; then
+        build_efi_command "$name"
+        return
+    fi
     if [ -n "$s_hypervisor" ]; then
         [ -f "$s_hypervisor" ] || { build_error="hypervisor image $s_hypervisor is missing"; return 1; }
         qemu_cmd+=(-kernel "$s_hypervisor")
@@ -183,6 +197,48 @@ build_command() {
         make_manifest "$name" || return 1
     fi
     [ $((${#s_dtmodules[@]} + ${#s_domains[@]})) -eq 0 ] || add_dt_nodes "$name"
+}
+
+# boot=efi: UEFI firmware, GRUB from an ESP, Flaxen (tests/lib/efi.sh). The modules go
+# through GRUB's xen_module in order: module= kernels (their address is GRUB's to choose),
+# then the policy and the manifest (found by their contents). efi_tamper=hypervisor changes
+# a header byte of flaxen.efi (it still boots), efi_tamper=grub.cfg adds a command, both
+# after GRUB's measurements were predicted into $log_dir/NAME.efi/grub.golden.
+build_efi_command() {
+    local name=$1 dir="$log_dir/$1.efi" module kind addr image bootargs entry compatible file
+    local modules=()
+    [ -n "$s_hypervisor" ] || { build_error="boot=efi boots a hypervisor= image"; return 1; }
+    [ ${#s_domains[@]} -eq 0 ] ||
+        { build_error="boot=efi: GRUB cannot place domain= kernels at fixed addresses"; return 1; }
+    qemu_cmd+=("${s_qemu_args[@]}")
+    if [ "$s_tpm" = yes ]; then
+        tpm_dir="$log_dir/$name.tpm"
+        rm -rf "$tpm_dir"
+        mapfile -t -O "${#qemu_cmd[@]}" qemu_cmd < <(swtpm_qemu_args "$tpm_dir")
+    fi
+    [ "$s_manifest" = none ] || make_manifest "$name" || return 1
+    for module in "${s_modules[@]}"; do
+        read -r kind addr image bootargs <<<"$module"
+        modules+=("$(image_path "$image")${bootargs:+ $bootargs}")
+    done
+    for entry in "${s_dtmodules[@]}"; do
+        read -r compatible addr file <<<"$entry"
+        case "$compatible" in
+        xen,xsm-policy | flaxen,domain-manifest) modules+=("$(image_path "$file")") ;;
+        *) build_error="boot=efi: GRUB cannot state a $compatible module"; return 1 ;;
+        esac
+    done
+    rm -rf "$dir" && mkdir -p "$dir"
+    efi_esp_tree "$dir" "$s_hypervisor" "$s_append" "${modules[@]}" || { build_error=$efi_error; return 1; }
+    case "$s_efi_tamper" in
+    "") ;;
+    hypervisor) printf '\x01' | dd of="$dir/esp/flaxen/flaxen.efi" bs=1 seek=72 conv=notrunc 2>/dev/null ;;
+    grub.cfg) sed -i '1i echo flaxen: an extra command' "$dir/esp/flaxen/grub.cfg" ;;
+    *) build_error="efi_tamper=$s_efi_tamper (want hypervisor or grub.cfg)"; return 1 ;;
+    esac
+    efi_esp_image "$dir" || { build_error=$efi_error; return 1; }
+    efi_qemu_args "$dir" >"$dir/qemu.args" || { build_error=$efi_error; return 1; }
+    mapfile -t -O "${#qemu_cmd[@]}" qemu_cmd <"$dir/qemu.args"
 }
 
 # ---------------------------------------------------------------- the domain manifest
@@ -622,7 +678,7 @@ run_scenario() {
     [ "$VERBOSE" = 1 ] && sed 's/^/      | /' "$log"
     if [ "$scenario_failed" -eq 0 ] && [ "$KEEP_LOGS" != 1 ]; then
         rm -f "$log" "$log_dir/$name".{dts,dtb,qemu.dtb}
-        rm -rf "$log_dir/$name.tpm"
+        rm -rf "$log_dir/$name.tpm" "$log_dir/$name.efi"
         note "(${seconds}s)"
     else
         note "(${seconds}s, console log: $log)"

@@ -14,12 +14,7 @@ nonce=$1 policy=$2 manifest=$3 scenario=$4 tpmstate=$5 log=$6
 BUILD=${BUILD:-build}
 V="$BUILD/host/bin/flaxen-verify"
 tmp=$(mktemp -d)
-swtpm_pid=""
-cleanup() {
-    [ -z "$swtpm_pid" ] || kill "$swtpm_pid" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
 
 pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
@@ -48,17 +43,7 @@ append=$(sed -n 's/^append=//p' "$scenario")
     { fail "golden values" "flaxen-verify golden failed"; exit 0; }
 args=(--quote "$tmp/quote" --signature "$tmp/signature" --key "$tmp/key" --log "$tmp/log")
 
-# Enrollment: the same TPM derives the same attestation key (fixed template, same seed).
-port=$((22000 + ($$ % 4000) * 2))
-swtpm socket --tpm2 --tpmstate dir="$tpmstate" --flags not-need-init,startup-clear \
-    --server type=tcp,port=$port,bindaddr=127.0.0.1 --ctrl type=tcp,port=$((port + 1)),bindaddr=127.0.0.1 \
-    >"$tmp/swtpm.log" 2>&1 &
-swtpm_pid=$!
-sleep 0.5
-export TPM2TOOLS_TCTI="swtpm:host=127.0.0.1,port=$port"
-if tpm2_createprimary -Q -C e -g sha256 -G ecc256:ecdsa-sha256:null -c "$tmp/ak.ctx" \
-    -a 'fixedtpm|fixedparent|sensitivedataorigin|userwithauth|restricted|sign' >"$tmp/enroll.log" 2>&1 &&
-    tpm2_readpublic -Q -c "$tmp/ak.ctx" -o "$tmp/enrolled.pub" >>"$tmp/enroll.log" 2>&1; then
+if attestation_enroll "$tpmstate" "$tmp"; then
     pass "attestation key enrolled from the TPM with tpm2-tools"
 else
     fail "attestation key enrolled" "$(tail -2 "$tmp/enroll.log" | tr '\n' ' ')"

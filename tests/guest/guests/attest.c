@@ -3,12 +3,18 @@
  *
  * role=attester (dom0, dom0_t: the policy allows flaxen:attest): bad arguments are refused,
  *   a call with no room learns the sizes (-ENOBUFS), a call with room gets the quote over
- *   PCRs 10 and 11 with the nonce from its boot arguments, the signature, the attestation key
+ *   PCRs 10 and 11 (or the mask pcrs=HEX) with the nonce from its boot arguments, the
+ *   signature, the attestation key
  *   and the event log. It prints them in hex ("attest: PART OFFSET HEX", 40 bytes a line) for
  *   tests/guest/checks/attest.sh, which runs the verifier over them.
+ *   With then=lock it then sets the policy_locked boolean, after which the policy takes
+ *   load_policy, setenforce and setbool away from dom0: switching enforcing off is refused
+ *   (-EACCES, an AVC denial), and the mode stays enforcing.
  * role=denied (domU_t): refused with -EACCES.
  */
 #include "guest.h"
+
+#include <flask/flask.h>
 
 static struct xen_sysctl sc;
 static uint8_t output[96 * 1024];
@@ -44,6 +50,24 @@ static uint32_t read_nonce(uint8_t *nonce)
         nonce[n++] = (uint8_t)(hi << 4 | lo);
     }
     return n;
+}
+
+/* The PCRs to quote: pcrs=HEX (a mask), by default 10 and 11 (Flaxen's own). */
+static uint32_t read_pcrs(void)
+{
+    const char *value;
+    size_t length;
+    uint32_t mask = 0;
+
+    if (!guest_bootarg("pcrs", &value, &length))
+        return 1u << 10 | 1u << 11;
+    CHECK(length >= 1 && length <= 6);
+    for (size_t i = 0; i < length; i++) {
+        int digit = hex_value(value[i]);
+        CHECK(digit >= 0);
+        mask = mask << 4 | (uint32_t)digit;
+    }
+    return mask;
 }
 
 static void print_part(const char *name, const uint8_t *bytes, uint32_t len)
@@ -105,7 +129,7 @@ static void random_attestations(void)
 
 static void role_attester(void)
 {
-    uint32_t nonce_len, q, s, k, l;
+    uint32_t nonce_len, q, s, k, l, pcrs = read_pcrs();
 
     random_attestations();
 
@@ -114,14 +138,14 @@ static void role_attester(void)
     CHECK_EQ(attest(1u << 24, 20, 0), -XEN_EINVAL); /* no PCR 24 */
     CHECK_EQ(attest(1u << 10, 65, 0), -XEN_EINVAL); /* nonce too long */
     nonce_len = read_nonce(sc.u.flaxen_attest.nonce);
-    CHECK_EQ(attest(1u << 10 | 1u << 11, nonce_len, 16), -XEN_ENOBUFS);
+    CHECK_EQ(attest(pcrs, nonce_len, 16), -XEN_ENOBUFS);
     q = sc.u.flaxen_attest.quote_len;
     s = sc.u.flaxen_attest.signature_len;
     k = sc.u.flaxen_attest.key_len;
     l = sc.u.flaxen_attest.log_len;
     CHECK(q > 2 && s > 4 && k > 2 && l > 65);
     CHECK(q + s + k + l <= sizeof(output));
-    CHECK_EQ(attest(1u << 10 | 1u << 11, nonce_len, sizeof(output)), 0);
+    CHECK_EQ(attest(pcrs, nonce_len, sizeof(output)), 0);
     CHECK_EQ(sc.u.flaxen_attest.log_len, l);
     print_part("quote", output, q);
     print_part("signature", output + q, s);
@@ -143,10 +167,36 @@ static void role_attester(void)
     CHECK_EQ(rc, -XEN_ESRCH);
 }
 
+/* then=lock: dom0 locks the policy, then is refused what it could do before. */
+static void lock_policy(void)
+{
+    static struct xen_flask_op op;
+    static const char name[] = "policy_locked";
+
+    op.cmd = FLASK_SETBOOL;
+    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    op.u.boolean.bool_id = 0xffffffffu;
+    op.u.boolean.name = (uint64_t)(uintptr_t)name;
+    op.u.boolean.size = sizeof(name) - 1;
+    op.u.boolean.new_value = 1;
+    op.u.boolean.commit = 1;
+    CHECK_EQ(hypercall1(XEN_HC_xsm_op, (unsigned long)&op), 0);
+    memset(&op, 0, sizeof(op));
+    op.cmd = FLASK_SETENFORCE;
+    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    op.u.enforce.enforcing = 0;
+    CHECK_EQ(hypercall1(XEN_HC_xsm_op, (unsigned long)&op), -XEN_EACCES);
+    op.cmd = FLASK_GETENFORCE;
+    CHECK_EQ(hypercall1(XEN_HC_xsm_op, (unsigned long)&op), 1);
+    printf("[guest] attest: policy_locked set; switching enforcing off is now refused (-EACCES)\n");
+}
+
 GUEST_TEST_XEN(attestation)
 {
     if (guest_bootarg_is("role", "attester")) {
         role_attester();
+        if (guest_bootarg_is("then", "lock"))
+            lock_policy();
     } else if (guest_bootarg_is("role", "denied")) {
         memset(&sc, 0, sizeof(sc));
         sc.u.flaxen_attest.nonce[0] = 1;
