@@ -164,6 +164,19 @@ static void tpm_setup(const struct bootinfo *bi, enum xsm_mode mode)
            (unsigned long)bi->tpm.base, did_vid & 0xffff, did_vid >> 16);
 }
 
+int measured_boot_early_random(const struct bootinfo *bi, uint8_t *out, size_t len)
+{
+    static struct tpm early; /* boot CPU, once: too large for the stack */
+    char err[TPM_ERROR_LEN];
+    uint32_t did_vid;
+
+    early.transmit = tis_transmit;
+    if (!bi->tpm.size || tpm_tis_init(bi->tpm.base, &did_vid, err) || tpm2_startup(&early, err) ||
+        tpm2_get_random(&early, out, len, err))
+        return -EIO;
+    return 0;
+}
+
 /*
  * Logs an event and extends the TPM with its digest: 0, -ENOSPC (the log is
  * full: nothing logged or extended) or -EIO (the extend failed, err says

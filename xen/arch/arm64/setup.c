@@ -21,6 +21,7 @@
 #include <flaxen/console.h>
 #include <flaxen/efi.h>
 #include <flaxen/lib.h>
+#include <flaxen/measured_boot.h>
 #include <flaxen/pl011.h>
 #include <flaxen/setup.h>
 #include <flaxen/smp.h>
@@ -66,6 +67,7 @@ static void efi_handover(paddr_t pa)
 
 void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa, paddr_t efi_pa)
 {
+    uint8_t random[32];
     uint64_t fdt_size;
     int rc;
 
@@ -81,6 +83,9 @@ void arch_boot_primary(paddr_t fdt_pa, paddr_t load_pa, paddr_t efi_pa)
         console_register(pl011_init((volatile void *)(uintptr_t)boot_info.uart.base));
     if (efi_pa)
         efi_handover(efi_pa);
+    /* Only this never-returning frame is live: the canary may change (stack_protector.h). */
+    if (measured_boot_early_random(&boot_info, random, sizeof(random)) == 0)
+        stack_protector_mix(random, sizeof(random), "the TPM's GetRandom");
     boot_layout.image = (struct memrange){load_pa, (paddr_t)(uintptr_t)_end};
     boot_layout.fdt = (struct memrange){fdt_pa, fdt_pa + fdt_size};
     start_flaxen(&boot_info, &boot_layout);

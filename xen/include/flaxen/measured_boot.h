@@ -26,6 +26,13 @@
  */
 void measured_boot_setup(const struct bootinfo *bi);
 
+/*
+ * Random bytes from the TPM of the device tree before measured boot has set
+ * it up (started if need be, as measured_boot_setup does again later): for
+ * the stack-protector canary. 0, or -EIO without a TPM that answers.
+ */
+int measured_boot_early_random(const struct bootinfo *bi, uint8_t *out, size_t len);
+
 /* What a boot-time domain is measured over, and (measured_boot_measure) its digests. */
 struct measured_domain {
     const char *name;

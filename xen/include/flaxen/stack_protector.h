@@ -15,6 +15,13 @@
 void stack_protector_seed(void);
 
 /* Prints which random source seeded the canary. */
+/*
+ * Folds more random bytes (the TPM's) into the canary, and names the sources
+ * now used. Only while no protected frame that will return is live: in
+ * practice from the boot CPU's first, never-returning function, between calls.
+ */
+void stack_protector_mix(const uint8_t *bytes, size_t len, const char *source);
+
 void stack_protector_report(void);
 
 #endif
