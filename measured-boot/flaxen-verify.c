@@ -16,7 +16,11 @@
  *       as "12?" (allowed, not required), every entry a toolstack may seal at run time.
  *   flaxen-verify record --log L [--pcrs FIRST-LAST]
  *       The events of those PCRs (default 0-7, the firmware's) of a reference boot's log
- *       as golden lines, "PCR sha256:HEX DESCRIPTION", for check --golden.
+ *       as golden lines, "PCR sha256:HEX DESCRIPTION", for check --golden; EFI
+ *       applications excepted (predicted instead: authenticode).
+ *   flaxen-verify authenticode FILE
+ *       The Authenticode SHA-256 of a PE/COFF image: what UEFI firmware measures into
+ *       PCR 4 when it loads it as an EFI application.
  *
  * TPM structures are read with TPM2-TSS (libtss2-mu), signatures checked with OpenSSL.
  * Exit status 2: a usage or input error.
@@ -37,6 +41,7 @@
 #include <flaxen/manifest.h>
 #include <flaxen/sha256.h>
 
+#include "authenticode.h"
 #include "tool.h"
 
 #define MAX_EVENTS 1024
@@ -664,6 +669,24 @@ static int cmd_golden(int argc, char **argv)
     return 0;
 }
 
+static int cmd_authenticode(int argc, char **argv)
+{
+    const char *why;
+    uint8_t *img, digest[32];
+    char h[65];
+    size_t len;
+
+    if (argc != 1)
+        tool_die(2, "usage: authenticode FILE");
+    img = tool_read_file(argv[0], &len, INPUT_MAX);
+    if (authenticode_sha256(img, len, digest, &why))
+        tool_die(1, "%s: %s", argv[0], why);
+    manifest_hex(h, digest, 32);
+    printf("%s\n", h);
+    free(img);
+    return 0;
+}
+
 /* The events of PCRs FIRST-LAST of a log as golden lines: a reference boot's record. */
 static int cmd_record(int argc, char **argv)
 {
@@ -679,12 +702,15 @@ static int cmd_record(int argc, char **argv)
     lb = tool_read_file(argv[1], &ll, INPUT_MAX);
     if (!parse_log(lb, ll, why))
         tool_die(1, "%s: %s", argv[1], why);
-    printf("# PCRs %u-%u as a reference boot measured them: PCR sha256:DIGEST EVENT\n", first,
-           last);
+    printf("# PCRs %u-%u as a reference boot measured them: PCR sha256:DIGEST EVENT\n"
+           "# (not the EFI applications: their digests are predicted from the images with\n"
+           "# flaxen-verify authenticode)\n",
+           first, last);
     for (unsigned i = 0; i < nr_events; i++) {
         const struct event *e = &events[i];
 
-        if (e->pcr < first || e->pcr > last || e->type == EV_NO_ACTION)
+        if (e->pcr < first || e->pcr > last || e->type == EV_NO_ACTION ||
+            e->type == EV_EFI_BOOT_SERVICES_APPLICATION)
             continue;
         manifest_hex(h, e->sha256, 32);
         printf("%u sha256:%s %s\n", e->pcr, h, e->desc);
@@ -702,6 +728,8 @@ int main(int argc, char **argv)
         return cmd_golden(argc - 2, argv + 2);
     if (argc >= 2 && !strcmp(argv[1], "record"))
         return cmd_record(argc - 2, argv + 2);
-    fprintf(stderr, "usage: %s check|golden|record ...\n", tool_name);
+    if (argc >= 2 && !strcmp(argv[1], "authenticode"))
+        return cmd_authenticode(argc - 2, argv + 2);
+    fprintf(stderr, "usage: %s check|golden|record|authenticode ...\n", tool_name);
     return 2;
 }

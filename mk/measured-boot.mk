@@ -25,11 +25,12 @@ $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(
 
 $(BUILD)/host/bin/flaxen-verify: measured-boot/flaxen-verify.c xen/common/manifest.c \
 		xen/common/sha256.c xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h \
-		measured-boot/tool.c measured-boot/tool.h
+		measured-boot/tool.c measured-boot/tool.h measured-boot/authenticode.c \
+		measured-boot/authenticode.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Ixen/include -o $@ $< xen/common/manifest.c \
-		xen/common/sha256.c measured-boot/tool.c $(HOST_LDFLAGS) -ltss2-mu $(SODIUM_HOST_LIBS) \
-		-lcrypto
+		xen/common/sha256.c measured-boot/tool.c measured-boot/authenticode.c $(HOST_LDFLAGS) \
+		-ltss2-mu $(SODIUM_HOST_LIBS) -lcrypto
 
 host-tools: $(BUILD)/host/bin/flaxen-manifest $(BUILD)/host/bin/flaxen-verify
 
@@ -69,3 +70,11 @@ golden: $(BUILD)/host/bin/flaxen-verify policy
 		$(foreach d,$(FLAXEN_BOOT_DOMAINS),--boot $(d)) >$(BUILD)/golden/flaxen.golden.tmp
 	$(Q)mv -f $(BUILD)/golden/flaxen.golden.tmp $(BUILD)/golden/flaxen.golden
 	$(Q)cat $(BUILD)/golden/flaxen.golden
+
+# make golden-efi: the reference boot of the measured chain (AAVMF -> GRUB -> Flaxen), whose
+# firmware events (PCRs 0-7 less the EFI applications) become
+# $(BUILD)/golden/efi-firmware.golden (docs/security/measured-boot.md, section 8).
+.PHONY: golden-efi
+golden-efi: policy host-tools hyp guests
+	$(Q)tests/guest/run.sh efi-reference
+	$(Q)test -s $(BUILD)/golden/efi-firmware.golden

@@ -26,6 +26,7 @@ suites+=(
     "flask-query|tests/tools/flask_query.sh"
     "hooks-doc|tests/tools/hooks_doc.sh"
     "flaxen-manifest|tests/tools/flaxen_manifest.sh"
+    "flaxen-verify|tests/tools/flaxen_verify.sh"
     "conformance|tests/policy/conformance.sh"
     "audit2allow|tests/tools/audit2allow.sh"
     "guest|tests/guest/run.sh"

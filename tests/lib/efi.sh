@@ -13,7 +13,8 @@
 #                              xen_hypervisor / xen_module. GRUB states no module's kind:
 #                              the first is dom0's kernel, the rest are told apart by their
 #                              contents (policy, manifest). Also DIR/grub.golden: what GRUB
-#                              will measure into PCRs 8 and 9, predicted from the tree
+#                              will measure into PCRs 8 and 9, and the firmware into PCR 4
+#                              for the two EFI applications, predicted from the tree
 #   efi_esp_image DIR          the FAT image DIR/esp.img of the tree (after any change a
 #                              test makes to it)
 #   efi_qemu_args DIR          prints the QEMU arguments: the firmware (code read-only, a
@@ -96,8 +97,13 @@ efi_sha256_file() { sha256sum "$1" | cut -c1-64; }
 # xen_hypervisor / xen_module then open their file (PCR 9) and, when it has arguments,
 # measure them (PCR 8, event text "kernel_cmdline: ARGS").
 efi_predict_grub() {
-    local dir=$1 cfg=$1/esp/flaxen/grub.cfg line command path args
+    local dir=$1 cfg=$1/esp/flaxen/grub.cfg line command path args app
     printf '# GRUB on this ESP, predicted from its files: PCR sha256:DIGEST EVENT\n'
+    # The firmware loads GRUB, GRUB has it load flaxen.efi: two EFI applications (PCR 4).
+    for app in "$dir/esp/EFI/BOOT/BOOTAA64.EFI" "$dir/esp/flaxen/flaxen.efi"; do
+        printf '4 sha256:%s EFI application (PE image, Authenticode)\n' \
+            "$("$BUILD/host/bin/flaxen-verify" authenticode "$app")"
+    done
     printf '9 sha256:%s (hd0)/flaxen/grub.cfg\n' "$(efi_sha256_file "$cfg")"
     printf '9 sha256:%s /flaxen/grub.cfg\n' "$(efi_sha256_file "$cfg")"
     while IFS= read -r line; do

@@ -2,9 +2,10 @@
 # Checks a boot through the measured chain UEFI -> GRUB -> Flaxen (boot=efi scenarios):
 # reassembles the attestation dom0 printed, enrolls the attestation key from the TPM and
 # runs flaxen-verify against golden values from three sources:
-#   PCRs 0-7   the firmware's, recorded from the reference boot (scenario efi-reference),
-#              $BUILD/golden/efi-firmware.golden
-#   PCRs 8-9   GRUB's, predicted from the ESP's files and grub.cfg (tests/lib/efi.sh)
+#   PCRs 0-7   the firmware's own, recorded from the reference boot (scenario
+#              efi-reference), $BUILD/golden/efi-firmware.golden
+#   PCRs 4,8,9 the EFI applications (Authenticode), GRUB's files and commands, predicted
+#              from the ESP (tests/lib/efi.sh)
 #   PCRs 10-11 Flaxen's, predicted by flaxen-verify golden from the command line, the
 #              policy and the manifest
 #
@@ -45,10 +46,11 @@ else
     fail "attestation key enrolled" "$(tail -2 "$tmp/enroll.log" | tr '\n' ' ')"
 fi
 
-# The images a reference is valid for: the firmware, GRUB's image and the hypervisor.
+# What a reference is valid for: the firmware and its initial variable store (the EFI
+# applications it loads are predicted from their images, not recorded).
 images_id() {
-    sha256sum "${EFI_FIRMWARE_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}" "$BUILD/efi/BOOTAA64.EFI" \
-        "$BUILD/xen/flaxen.bin" | cut -c1-64 | tr '\n' ' '
+    sha256sum "${EFI_FIRMWARE_CODE:-/usr/share/AAVMF/AAVMF_CODE.fd}" \
+        "${EFI_FIRMWARE_VARS:-/usr/share/AAVMF/AAVMF_VARS.fd}" | cut -c1-64 | tr '\n' ' '
 }
 
 if [ "$mode" = record ]; then
@@ -68,7 +70,7 @@ if [ "$mode" = record ]; then
 fi
 
 if [ ! -f "$reference" ] || [ "$(sed -n '1s/^# images: //p' "$reference")" != "$(images_id)" ]; then
-    fail "firmware reference" "$reference is missing or from other images: run the efi-reference scenario first"
+    fail "firmware reference" "$reference is missing or from another firmware: run the efi-reference scenario first (make golden-efi)"
     exit 0
 fi
 append=$(sed -n 's/^append=//p' "tests/guest/scenarios/$scenario.scenario")
