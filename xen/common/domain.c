@@ -152,7 +152,7 @@ static int vcpu_create(struct domain *d, unsigned id)
     v->domain = d;
     v->id = id;
     v->mpidr = vcpu_mpidr(id);
-    v->state = VCPU_OFFLINE;
+    sched_runstate_init(v);
     v->pcpu = -1;
     d->vcpus[id] = v;
     arch_vcpu_init(v);
@@ -448,6 +448,12 @@ int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
 
         if (vi >= e.pa && vi - e.pa < (PAGE_SIZE << order))
             rc = -EBUSY; /* the hypervisor writes there */
+        for (unsigned k = 0; k < 2; k++) {
+            paddr_t rs = d->vcpus[v]->runstate_pa[k];
+
+            if (rs && rs >= e.pa && rs - e.pa < (PAGE_SIZE << order))
+                rc = -EBUSY; /* and there (the vCPU's runstate copy) */
+        }
     }
     if (!rc && gnttab_pins(d))
         rc = -EBUSY; /* another domain may map one of its pages */

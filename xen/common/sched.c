@@ -15,6 +15,7 @@
 #include <flaxen/domain.h>
 #include <flaxen/lib.h>
 #include <flaxen/sched.h>
+#include <flaxen/string.h>
 
 struct sched_cpu {
     struct vcpu *current;
@@ -92,13 +93,79 @@ static void kick_idle_cpu(void)
         }
 }
 
+static const int32_t runstate_of[] = {
+    [VCPU_OFFLINE] = RUNSTATE_offline,
+    [VCPU_RUNNABLE] = RUNSTATE_runnable,
+    [VCPU_RUNNING] = RUNSTATE_running,
+    [VCPU_BLOCKED] = RUNSTATE_blocked,
+};
+
+/* Every change of a vCPU's state (sched_lock held): the time spent in the old one is counted. */
+static void set_state(struct vcpu *v, enum vcpu_state state)
+{
+    struct vcpu_runstate_info *r = &v->runstate;
+    int32_t next = runstate_of[state];
+
+    v->state = state;
+    if (next != r->state) {
+        uint64_t now = arch_time_ns();
+
+        if (now > r->state_entry_time)
+            r->time[r->state] += now - r->state_entry_time;
+        r->state = next;
+        r->state_entry_time = now;
+    }
+}
+
+void sched_runstate_init(struct vcpu *v)
+{
+    v->state = VCPU_OFFLINE;
+    v->runstate =
+        (struct vcpu_runstate_info){.state = RUNSTATE_offline, .state_entry_time = arch_time_ns()};
+}
+
+void sched_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+    spin_lock(&sched_lock);
+    *out = v->runstate;
+    spin_unlock(&sched_lock);
+}
+
+/*
+ * Writes v's run states into the guest's copy (VCPUOP_register_runstate_
+ * memory_area), if it has one. Called while v is on no CPU or is the
+ * caller, so the guest cannot be reading its own copy meanwhile.
+ */
+void sched_runstate_publish(struct vcpu *v)
+{
+    struct vcpu_runstate_info r;
+    const uint8_t *bytes = (const uint8_t *)&r;
+    uint32_t split;
+
+    if (!__atomic_load_n(&v->runstate_pa[0], __ATOMIC_ACQUIRE))
+        return;
+    /* The domain's lock: the pages cannot be moved or given back meanwhile. */
+    spin_lock(&v->domain->lock);
+    split = v->runstate_split;
+    sched_runstate_get(v, &r);
+    if (v->runstate_pa[0]) {
+        memcpy(arch_phys_to_virt(v->runstate_pa[0]), bytes, split);
+        arch_dcache_clean(arch_phys_to_virt(v->runstate_pa[0]), split);
+    }
+    if (v->runstate_pa[0] && split < sizeof(r)) {
+        memcpy(arch_phys_to_virt(v->runstate_pa[1]), bytes + split, sizeof(r) - split);
+        arch_dcache_clean(arch_phys_to_virt(v->runstate_pa[1]), sizeof(r) - split);
+    }
+    spin_unlock(&v->domain->lock);
+}
+
 /* BLOCKED/OFFLINE -> RUNNABLE (sched_lock held). */
 static void make_runnable(struct vcpu *v)
 {
     if (v->state == VCPU_BLOCKED && v->wake_deadline_ns)
         timed_remove(v);
     v->wake_deadline_ns = 0;
-    v->state = VCPU_RUNNABLE;
+    set_state(v, VCPU_RUNNABLE);
     v->polling = false; /* SCHEDOP_poll ends with the wait */
     if (v->pcpu < 0) {
         run_queue_push(v);
@@ -128,7 +195,7 @@ void sched_domain_forget(struct domain *d)
         BUG_ON(d->vcpus[i]->pcpu >= 0);
         if (d->vcpus[i]->state == VCPU_BLOCKED && d->vcpus[i]->wake_deadline_ns)
             timed_remove(d->vcpus[i]);
-        d->vcpus[i]->state = VCPU_OFFLINE;
+        set_state(d->vcpus[i], VCPU_OFFLINE);
     }
     spin_unlock(&sched_lock);
 }
@@ -218,7 +285,7 @@ void sched_vcpu_block(struct vcpu *v, uint64_t deadline_ns)
         v->wake_pending = false;
         v->polling = false;
     } else if (v->state == VCPU_RUNNING) {
-        v->state = VCPU_BLOCKED;
+        set_state(v, VCPU_BLOCKED);
         v->wake_deadline_ns = deadline_ns;
         if (deadline_ns)
             timed_add(v);
@@ -257,7 +324,7 @@ void sched_vcpu_stop(struct vcpu *v)
         timed_remove(v);
     v->wake_deadline_ns = 0;
     v->wake_pending = false;
-    v->state = VCPU_OFFLINE;
+    set_state(v, VCPU_OFFLINE);
     spin_unlock(&sched_lock);
 }
 
@@ -322,7 +389,7 @@ static bool must_switch(struct sched_cpu *cpu, struct vcpu *v)
     if (v->state != VCPU_RUNNING || v->domain->state != DOMAIN_RUNNING)
         return true;
     if (v->domain->pause_count) {
-        v->state = VCPU_RUNNABLE; /* parked off the run queue until unpaused */
+        set_state(v, VCPU_RUNNABLE); /* parked off the run queue until unpaused */
         return true;
     }
     if (!cpu->need_resched)
@@ -332,7 +399,7 @@ static bool must_switch(struct sched_cpu *cpu, struct vcpu *v)
         v->slice_end_ns = arch_time_ns() + SCHED_SLICE_NS; /* nobody waits: another slice */
         return false;
     }
-    v->state = VCPU_RUNNABLE;
+    set_state(v, VCPU_RUNNABLE);
     return true;
 }
 
@@ -353,7 +420,7 @@ void sched_exit_check(struct vcpu *v)
     cpu->current = NULL;
     v->pcpu = -1;
     if (v->domain->state != DOMAIN_RUNNING)
-        v->state = VCPU_OFFLINE;
+        set_state(v, VCPU_OFFLINE);
     if (v->state == VCPU_RUNNABLE && !v->domain->pause_count)
         run_queue_push(v);
     spin_unlock(&sched_lock);
@@ -371,7 +438,7 @@ static struct vcpu *pick_next(void)
         if (v->domain->state == DOMAIN_RUNNING && v->state == VCPU_RUNNABLE)
             return v;
         if (v->domain->state != DOMAIN_RUNNING)
-            v->state = VCPU_OFFLINE;
+            set_state(v, VCPU_OFFLINE);
     }
     return NULL;
 }
@@ -396,7 +463,7 @@ void sched_run(void)
         next = wake_expired(now);
         v = pick_next();
         if (v) {
-            v->state = VCPU_RUNNING;
+            set_state(v, VCPU_RUNNING);
             v->pcpu = (int)arch_cpu_id();
             v->wake_pending = false;
             v->slice_end_ns = now + SCHED_SLICE_NS;
@@ -407,6 +474,7 @@ void sched_run(void)
         }
         spin_unlock(&sched_lock);
         if (v) {
+            sched_runstate_publish(v); /* its copy says "running" from now on */
             arch_timer_set(earlier(next, v->slice_end_ns));
             arch_vcpu_enter(v);
         }

@@ -1,7 +1,7 @@
 /*
- * vcpu_op (public/vcpu.h): where a vCPU's vcpu_info lives, and whether a
- * vCPU is up. On Arm, vCPUs are started and stopped with PSCI (vpsci.c), so
- * VCPUOP_up and VCPUOP_down are refused with -EINVAL, as Xen on Arm does.
+ * vcpu_op (public/vcpu.h): where a vCPU's vcpu_info and its copy of its run
+ * states live, and whether a vCPU is up. On Arm, vCPUs are started and stopped with PSCI (vpsci.c),
+ * so VCPUOP_up and VCPUOP_down are refused with -EINVAL, as Xen on Arm does.
  */
 #include <flaxen/arch.h>
 #include <flaxen/domain.h>
@@ -60,6 +60,44 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
     return rc;
 }
 
+/*
+ * Where the guest keeps a copy of vCPU t's run states: a guest virtual
+ * address of the caller's (v), translated now, as the guest maps it now, to
+ * the host address of each page the 48 bytes touch (Linux's per-CPU copy
+ * never moves). Both pages must be writable RAM of the domain; they cannot
+ * be given back while registered. Registering again moves the copy. The
+ * copy is written at once and each time t is put on a CPU.
+ */
+static long register_runstate(struct vcpu *v, struct vcpu *t, uint64_t gva)
+{
+    struct vcpu_register_runstate_memory_area r;
+    uint32_t split;
+    paddr_t pa[2] = {0, 0};
+    long rc;
+
+    if (copy_from_guest(v, &r, gva, sizeof(r)))
+        return -EFAULT;
+    if (r.addr & 7)
+        return -EINVAL;
+    split = (uint32_t)(PAGE_SIZE - (r.addr & (PAGE_SIZE - 1)));
+    if (split > sizeof(struct vcpu_runstate_info))
+        split = sizeof(struct vcpu_runstate_info);
+    if (guest_va_to_pa(v, r.addr, true, &pa[0]) ||
+        (split < sizeof(struct vcpu_runstate_info) &&
+         guest_va_to_pa(v, r.addr + split, true, &pa[1])))
+        return -EFAULT;
+    rc = xsm_hook(XSM_HOOK_VCPU_REGISTER_RUNSTATE, v->domain, v->domain);
+    if (rc)
+        return rc;
+    spin_lock(&v->domain->lock);
+    t->runstate_split = split;
+    t->runstate_pa[1] = pa[1];
+    __atomic_store_n(&t->runstate_pa[0], pa[0], __ATOMIC_RELEASE); /* publish's quick check */
+    spin_unlock(&v->domain->lock);
+    sched_runstate_publish(t);
+    return 0;
+}
+
 void do_vcpu_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                 struct hypercall_result *result)
 {
@@ -75,12 +113,17 @@ void do_vcpu_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
         result->value = -ENOENT;
         return;
     }
-    if (cmd != VCPUOP_register_vcpu_info && cmd != VCPUOP_is_up) {
+    if (cmd != VCPUOP_register_vcpu_info && cmd != VCPUOP_is_up &&
+        cmd != VCPUOP_register_runstate_memory_area) {
         result->value = -EINVAL;
         return;
     }
     if (cmd == VCPUOP_register_vcpu_info) {
         result->value = register_vcpu_info(v, d->vcpus[id], args[2]);
+        return;
+    }
+    if (cmd == VCPUOP_register_runstate_memory_area) {
+        result->value = register_runstate(v, d->vcpus[id], args[2]);
         return;
     }
     result->value = xsm_hook(XSM_HOOK_VCPU_IS_UP, d, d);

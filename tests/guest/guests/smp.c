@@ -233,3 +233,58 @@ GUEST_TEST(timer_interrupts_on_all_cpus)
     printf("[guest] CPU 0's worst timer latency with four CPUs waiting: %llu us\n",
            (unsigned long long)worst);
 }
+
+/* ---------------------------------------------------------------- run states */
+
+static struct vcpu_runstate_info runstates[CPUS] __attribute__((aligned(64)));
+
+static long register_runstate(unsigned int vcpu, uint64_t addr)
+{
+    static struct vcpu_register_runstate_memory_area area;
+    area.addr = addr;
+    return hypercall3(XEN_HC_vcpu_op, VCPUOP_register_runstate_memory_area, vcpu,
+                      (unsigned long)&area);
+}
+
+/*
+ * VCPUOP_register_runstate_memory_area: the hypervisor keeps each vCPU's copy of its run
+ * states. Four vCPUs counting on two CPUs must wait for a CPU ("runnable", the time Linux
+ * calls steal); a vCPU reading its own copy sees itself running; bad requests are refused.
+ */
+GUEST_TEST_XEN(runstate)
+{
+    uint64_t runnable = 0;
+
+    CHECK_EQ(register_runstate(0, (uint64_t)(uintptr_t)&runstates[0] + 4), -XEN_EINVAL);
+    CHECK_EQ(register_runstate(0, 0x10), -XEN_EFAULT); /* no RAM there */
+    CHECK_EQ(register_runstate(CPUS, (uint64_t)(uintptr_t)&runstates[0]), -XEN_ENOENT);
+    for (unsigned int cpu = 0; cpu < CPUS; cpu++)
+        CHECK_EQ(register_runstate(cpu, (uint64_t)(uintptr_t)&runstates[cpu]), 0);
+    arch_dsb();
+    CHECK_EQ(runstates[0].state, RUNSTATE_running); /* written at once */
+    CHECK_EQ(runstates[1].state, RUNSTATE_offline);
+    stop_counting = false;
+    arch_dsb();
+    unsigned int started = start_secondaries(count_until_stopped, counter_args);
+    uint64_t end = timer_count() + timer_ticks_from_us(400000);
+    while (timer_count() < end)
+        ; /* four vCPUs busy on two CPUs */
+    stop_counting = true;
+    arch_dsb();
+    CHECK(join_secondaries(started));
+    CHECK_EQ(started, CPUS - 1);
+    arch_dsb();
+    CHECK_EQ(runstates[0].state, RUNSTATE_running);
+    CHECK(runstates[0].time[RUNSTATE_running] > 0);
+    for (unsigned int cpu = 1; cpu < CPUS; cpu++) {
+        CHECK(runstates[cpu].time[RUNSTATE_offline] > 0); /* before it was started */
+        CHECK(runstates[cpu].time[RUNSTATE_running] > 0);
+        CHECK(runstates[cpu].state_entry_time > 0);
+    }
+    for (unsigned int cpu = 0; cpu < CPUS; cpu++)
+        runnable += runstates[cpu].time[RUNSTATE_runnable];
+    CHECK_MSG(runnable > 0, "no vCPU ever waited for a CPU");
+    printf("[guest] runstate: vCPU 0 ran %llu ms; the four waited %llu ms for a CPU\n",
+           (unsigned long long)(runstates[0].time[RUNSTATE_running] / 1000000),
+           (unsigned long long)(runnable / 1000000));
+}

@@ -49,6 +49,15 @@ static int guest_page(struct vcpu *v, uint64_t gva, bool write, void **ptr, size
     return 0;
 }
 
+int guest_va_to_pa(struct vcpu *v, uint64_t gva, bool write, paddr_t *pa)
+{
+    uint64_t ipa;
+
+    if (guest_va_to_ipa(gva, write, &ipa) || arch_domain_translate(v->domain, ipa, write, pa))
+        return -EFAULT;
+    return 0;
+}
+
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len)
 {
     unsigned char *to = dst;

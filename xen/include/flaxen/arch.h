@@ -157,4 +157,7 @@ void arch_send_reschedule(unsigned cpu);
 int copy_from_guest(struct vcpu *v, void *dst, uint64_t gva, size_t len);
 int copy_to_guest(struct vcpu *v, uint64_t gva, const void *src, size_t len);
 
+/* The host address of the running vCPU v's virtual address gva (same translation); -EFAULT. */
+int guest_va_to_pa(struct vcpu *v, uint64_t gva, bool write, paddr_t *pa);
+
 #endif

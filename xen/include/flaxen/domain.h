@@ -21,6 +21,8 @@
 #include <flaxen/mmio.h>
 #include <flaxen/spinlock.h>
 #include <flaxen/types.h>
+#include <public/hvm_op.h>
+#include <public/vcpu.h>
 #include <public/xen.h>
 
 #include <asm/domain.h>
@@ -53,6 +55,11 @@ struct vcpu {
     uint64_t run_count;        /* times it was put on a CPU (benchmarks, tests) */
     /* VCPUOP_register_vcpu_info: where its vcpu_info is (a page of its domain's RAM). */
     struct vcpu_info *vcpu_info; /* NULL: vCPU 0 uses shared_info's, others have none */
+    /* Its run states (scheduler lock); VCPUOP_register_runstate_memory_area: where the
+       guest keeps a copy, as host addresses of the bytes in up to two pages (0: none). */
+    struct vcpu_runstate_info runstate;
+    paddr_t runstate_pa[2];
+    uint32_t runstate_split; /* bytes in the first page */
     struct arch_vcpu arch;
 };
 
@@ -110,8 +117,9 @@ struct domain {
     struct evtchn *evtchn;           /* EVTCHN_MAX_PORTS entries */
     struct shared_info *shared_info; /* a hypervisor page, zeroed at creation */
     paddr_t shared_info_pa;
-    uint64_t shared_info_gfn; /* where the guest mapped it; 0 = nowhere */
-    uint32_t virq_port[24];   /* global VIRQs (bound on vCPU 0): port, 0 = none */
+    uint64_t shared_info_gfn;           /* where the guest mapped it; 0 = nowhere */
+    uint64_t hvm_params[HVM_NR_PARAMS]; /* hvm_op (public/hvm_op.h), under lock */
+    uint32_t virq_port[24];             /* global VIRQs (bound on vCPU 0): port, 0 = none */
 
     struct grant_table *grant; /* grant_table.c */
 

@@ -28,4 +28,27 @@ struct vcpu_register_vcpu_info {
 
 _Static_assert(sizeof(struct vcpu_register_vcpu_info) == 16, "vcpu_register_vcpu_info");
 
+/* A vCPU's run states, and the time (ns of system time) it has spent in each. */
+#define RUNSTATE_running 0
+#define RUNSTATE_runnable 1 /* ready, waiting for a CPU: "steal" time */
+#define RUNSTATE_blocked 2
+#define RUNSTATE_offline 3
+
+/* Set in state_entry_time while the hypervisor rewrites the area. */
+#define XEN_RUNSTATE_UPDATE (1ull << 63)
+
+struct vcpu_runstate_info {
+    int32_t state;
+    uint32_t pad;
+    uint64_t state_entry_time;
+    uint64_t time[4];
+};
+
+_Static_assert(sizeof(struct vcpu_runstate_info) == 48, "vcpu_runstate_info");
+
+/* VCPUOP_register_runstate_memory_area: the guest virtual address of its copy. */
+struct vcpu_register_runstate_memory_area {
+    uint64_t addr;
+};
+
 #endif
