@@ -109,6 +109,12 @@ enum xsm_target {
     X(VCPU_REGISTER_VCPU_INFO, "vcpu_op", "VCPUOP_register_vcpu_info", XSM_RULE_HOOK, 0, 0,        \
       XSM_TSID_NONE)                                                                               \
     X(VCPU_IS_UP, "vcpu_op", "VCPUOP_is_up", XSM_RULE_HOOK, 0, 0, XSM_TSID_NONE)                   \
+    X(HVM_SET_PARAM, "hvm_op", "HVMOP_set_param", XSM_RULE_TARGET, SECCLASS_HVM, HVM__SETPARAM,    \
+      XSM_TSID_TARGET)                                                                             \
+    X(HVM_GET_PARAM, "hvm_op", "HVMOP_get_param", XSM_RULE_TARGET, SECCLASS_HVM, HVM__GETPARAM,    \
+      XSM_TSID_TARGET)                                                                             \
+    X(VCPU_REGISTER_RUNSTATE, "vcpu_op", "VCPUOP_register_runstate_memory_area", XSM_RULE_HOOK, 0, \
+      0, XSM_TSID_NONE)                                                                            \
     X(GRANT_MAP_REF, "grant_table_op", "GNTTABOP_map_grant_ref", XSM_RULE_HOOK, SECCLASS_GRANT,    \
       GRANT__MAP_READ, XSM_TSID_TARGET)                                                            \
     X(GRANT_UNMAP_REF, "grant_table_op", "GNTTABOP_unmap_grant_ref", XSM_RULE_HOOK,                \

@@ -363,6 +363,7 @@ static hypercall_fn *const hypercall_table[XEN_HC_COUNT] = {
     [XEN_HC_domctl] = do_domctl,
     [XEN_HC_sysctl] = do_sysctl,
     [XEN_HC_xsm_op] = do_xsm_op,
+    [XEN_HC_hvm_op] = do_hvm_op,
 };
 
 void hypercall_dispatch(struct vcpu *v, uint64_t nr, const uint64_t args[HYPERCALL_ARGS],

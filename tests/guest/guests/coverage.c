@@ -352,6 +352,29 @@ static long cov_VCPU_REGISTER_VCPU_INFO(void)
     return hypercall3(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (unsigned long)&r);
 }
 
+static long cov_HVM_SET_PARAM(void)
+{
+    static struct xen_hvm_param p;
+    p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_STORE_EVTCHN};
+    return hypercall2(XEN_HC_hvm_op, HVMOP_set_param, (unsigned long)&p);
+}
+
+static long cov_HVM_GET_PARAM(void)
+{
+    static struct xen_hvm_param p;
+    p = (struct xen_hvm_param){.domid = DOMID_SELF, .index = HVM_PARAM_STORE_EVTCHN};
+    return hypercall2(XEN_HC_hvm_op, HVMOP_get_param, (unsigned long)&p);
+}
+
+static struct vcpu_runstate_info cov_runstate;
+
+static long cov_VCPU_REGISTER_RUNSTATE(void)
+{
+    static struct vcpu_register_runstate_memory_area r;
+    r.addr = (uint64_t)(uintptr_t)&cov_runstate;
+    return hypercall3(XEN_HC_vcpu_op, VCPUOP_register_runstate_memory_area, 0, (unsigned long)&r);
+}
+
 static long cov_VCPU_IS_UP(void)
 {
     long result = hypercall3(XEN_HC_vcpu_op, VCPUOP_is_up, 0, 0);

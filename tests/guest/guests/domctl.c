@@ -175,6 +175,40 @@ static void seal_domain(domid_t id)
  * refused an unpause until it is sealed with the image build/guest/sealed.bin (listed in the
  * scenario's manifest as "sealed"), then unpaused: it prints a line and powers off.
  */
+static long hvm_param(unsigned op, domid_t id, uint32_t index, uint64_t *value)
+{
+    static struct xen_hvm_param p;
+    p = (struct xen_hvm_param){.domid = id, .index = index, .value = *value};
+    long rc = hypercall2(XEN_HC_hvm_op, op, (unsigned long)&p);
+    *value = p.value;
+    return rc;
+}
+
+/*
+ * HVM parameters, as a toolstack sets them for the domain it builds: the ring and channel
+ * parameters only by another domain (-EPERM for itself), others -EINVAL, and only on a
+ * domain the policy allows (hvm:setparam / getparam).
+ */
+static void hvm_params(domid_t built)
+{
+    uint64_t v = 7;
+
+    CHECK_EQ(hvm_param(HVMOP_set_param, built, HVM_PARAM_STORE_EVTCHN, &v), 0);
+    v = 0;
+    CHECK_EQ(hvm_param(HVMOP_get_param, built, HVM_PARAM_STORE_EVTCHN, &v), 0);
+    CHECK_EQ(v, 7);
+    CHECK_EQ(hvm_param(HVMOP_set_param, built, HVM_PARAM_MONITOR_RING_PFN, &v), 0);
+    CHECK_EQ(hvm_param(HVMOP_set_param, built, 3, &v), -XEN_EINVAL);
+    CHECK_EQ(hvm_param(HVMOP_get_param, built, HVM_NR_PARAMS, &v), -XEN_EINVAL);
+    CHECK_EQ(hvm_param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &v), -XEN_EPERM);
+    v = 5;
+    CHECK_EQ(hvm_param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &v), 0);
+    CHECK_EQ(v, 0); /* nobody set it: no xenstore channel */
+    CHECK_EQ(hvm_param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_MONITOR_RING_PFN, &v), -XEN_EPERM);
+    CHECK_EQ(hvm_param(HVMOP_get_param, 999, HVM_PARAM_STORE_EVTCHN, &v), -XEN_ESRCH);
+    CHECK_EQ(hypercall2(XEN_HC_hvm_op, 99, 0), -XEN_ENOSYS);
+}
+
 static void build_domains(void)
 {
     domid_t a = create();
@@ -184,6 +218,7 @@ static void build_domains(void)
     domid_t b = create();
     memset(&dc, 0, sizeof(dc));
     CHECK_EQ(domctl(XEN_DOMCTL_unpausedomain, b), -XEN_EPERM); /* not sealed */
+    hvm_params(b);
     dc.u.max_mem.max_memkb = 4096 + 4; /* the kernel's 2 MiB slot, the device tree's, a page */
     CHECK_EQ(domctl(XEN_DOMCTL_max_mem, b), 0);
     static uint64_t gfn[2] = {0x40000, 0x40200};
@@ -351,6 +386,8 @@ static void role_attacker(void)
     dc.u.createdomain.max_vcpus = 1;
     dc.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
     CHECK_EQ(domctl(XEN_DOMCTL_createdomain, 0), -XEN_EACCES);
+    uint64_t v = 1;
+    CHECK_EQ(hvm_param(HVMOP_set_param, 2, HVM_PARAM_STORE_EVTCHN, &v), -XEN_EACCES);
 }
 
 GUEST_TEST_XEN(domain_control)

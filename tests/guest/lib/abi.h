@@ -20,6 +20,7 @@
 #include "public/event_channel.h"
 #include "public/domctl.h"
 #include "public/grant_table.h"
+#include "public/hvm_op.h"
 #include "public/memory.h"
 #include "public/sched.h"
 #include "public/sysctl.h"

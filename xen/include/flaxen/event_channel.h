@@ -77,12 +77,16 @@ void evtchn_poll_done(struct vcpu *v);
 void do_event_channel_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                          struct hypercall_result *result);
 
-/* vcpu_op(cmd, vcpuid, arg): register_vcpu_info, is_up. */
+/* vcpu_op(cmd, vcpuid, arg): register_vcpu_info, register_runstate_memory_area, is_up. */
 void do_vcpu_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                 struct hypercall_result *result);
 
 /* memory_op(cmd, arg): add_to_physmap (shared_info), current/maximum_reservation. */
 void do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                   struct hypercall_result *result);
+
+/* hvm_op(op, arg): set_param, get_param (hvm_op.c). */
+void do_hvm_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
+               struct hypercall_result *result);
 
 #endif
