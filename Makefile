@@ -49,6 +49,7 @@ include mk/guest.mk
 include mk/build-tests.mk
 include mk/core-tests.mk
 include mk/measured-boot.mk
+include mk/linux.mk
 
 # Feature policies written for the tests: definitions + one .conf each.
 TEST_POLICY_CONFS := $(wildcard tests/policy/policies/*.conf)
@@ -151,7 +152,7 @@ TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOS
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check hyp-objects fdt-check hyp hyp-host-tests guests
+	$(Q)$(MAKE) --no-print-directory policy $(TEST_PROGRAMS) freestanding-check hyp-objects fdt-check hyp hyp-host-tests guests linux
 	$(Q)tests/run.sh
 
 run: deps

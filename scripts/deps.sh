@@ -21,14 +21,16 @@ host_packages=(
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler
     m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
     libfdt-dev libssl-dev libsodium-dev swtpm swtpm-tools tpm2-tools libtss2-dev
-    qemu-efi-aarch64 grub-common mtools dosfstools
+    qemu-efi-aarch64 grub-common mtools dosfstools cpio
 )
 
 # libfdt-dev and libsodium-dev hold the static libfdt.a and libsodium.a (libfdt1 and
 # libsodium23 only the shared libraries, which a freestanding image cannot use).
 # grub-efi-arm64-bin holds GRUB's arm64-efi modules, from which the build makes the ESP's
 # standalone GRUB (with the host's grub-mkstandalone from grub-common).
-arm64_packages=(libfdt-dev libsodium-dev grub-efi-arm64-bin)
+arm64_packages=(libfdt-dev libsodium-dev grub-efi-arm64-bin busybox-static)
+# Also Debian's arm64 Linux kernel (dom0 and domUs, with its modules): the package that
+# linux-image-arm64 depends on today (fetch_arm64_kernel).
 
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -70,22 +72,27 @@ arm64_deb_name() {
     { apt-get download --print-uris -qq "$1:arm64" 2>/dev/null || true; } | awk 'NR == 1 { print $2 }'
 }
 
+# Makes apt's lists hold arm64 packages (the architecture added, the lists fetched once).
+arm64_lists() {
+    if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+        echo "deps: adding the arm64 architecture to dpkg" >&2
+        $sudo dpkg --add-architecture arm64
+        apt_updated=0 # lists fetched before this hold no arm64 packages
+    fi
+    if [ $apt_updated -eq 0 ]; then
+        echo "deps: $1:arm64 is not in apt's lists; running apt-get update" >&2
+        $sudo apt-get update -qq >&2
+        apt_updated=1
+    fi
+}
+
 # Puts PKG:arm64's .deb into $cache/debs (unless already there); prints its path.
 arm64_download() {
     local pkg=$1 debs="$cache/debs" name
     local -a apt_opts=(-qq)
     name=$(arm64_deb_name "$pkg")
     if [ -z "$name" ]; then
-        if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-            echo "deps: adding the arm64 architecture to dpkg" >&2
-            $sudo dpkg --add-architecture arm64
-            apt_updated=0 # lists fetched before this hold no arm64 packages
-        fi
-        if [ $apt_updated -eq 0 ]; then
-            echo "deps: $pkg:arm64 is not in apt's lists; running apt-get update" >&2
-            $sudo apt-get update -qq >&2
-            apt_updated=1
-        fi
+        arm64_lists "$pkg"
         name=$(arm64_deb_name "$pkg")
     fi
     if [ -z "$name" ]; then
@@ -119,7 +126,28 @@ fetch_arm64_package() {
     echo "$deb" >"$stamps/${pkg}_${version//:/%3a}"
 }
 
+# The kernel package linux-image-arm64 points at (linux-image-VERSION-arm64); empty if unknown.
+arm64_kernel_name() {
+    { apt-cache depends "linux-image-arm64:arm64" 2>/dev/null || true; } |
+        awk '/Depends: linux-image-[0-9]/ { sub(/:arm64$/, "", $2); print $2; exit }'
+}
+
+fetch_arm64_kernel() {
+    local name
+    name=$(arm64_kernel_name)
+    if [ -z "$name" ]; then
+        arm64_lists linux-image-arm64
+        name=$(arm64_kernel_name)
+    fi
+    if [ -z "$name" ]; then
+        echo "deps: ERROR: apt knows no linux-image-arm64:arm64 to take the kernel from" >&2
+        return 1
+    fi
+    fetch_arm64_package "$name"
+}
+
 install_host_packages
 for pkg in "${arm64_packages[@]}"; do
     arm64_present "$pkg" || fetch_arm64_package "$pkg"
 done
+compgen -G "$stamps/linux-image-*-arm64_*" >/dev/null || fetch_arm64_kernel
