@@ -49,6 +49,7 @@ include mk/guest.mk
 include mk/build-tests.mk
 include mk/core-tests.mk
 include mk/measured-boot.mk
+include mk/tools.mk
 include mk/linux.mk
 
 # Feature policies written for the tests: definitions + one .conf each.

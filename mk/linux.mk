@@ -2,7 +2,8 @@
 # $(BUILD)/cache/arm64 (no kernel of our own), and the initramfs the project builds for it.
 #
 #   $(BUILD)/linux/Image         the kernel image (a copy of the newest vmlinuz-*-arm64)
-#   $(BUILD)/linux/dom0.cpio.gz  busybox-static, the kernel's Xen modules and
+#   $(BUILD)/linux/dom0.cpio.gz  busybox-static, the kernel's Xen modules, dom0's tools
+#                                (mk/tools.mk), the policy for the policy tests and
 #                                tests/linux/dom0-init.sh as /init (scripts/linux-initramfs.sh)
 #   make linux                   both
 
@@ -13,9 +14,18 @@ $(LINUX_OUT)/Image: scripts/linux-kernel.sh $(LINUX_STAMPS)
 	@mkdir -p $(dir $@)
 	$(Q)cp "$$(scripts/linux-kernel.sh)" $@.tmp && mv -f $@.tmp $@
 
+# dom0's tools in /usr/bin (the flask program under each of its names), and for the policy
+# tests the build's policy and a copy with 64 bytes inverted in its middle.
+DOM0_FILES = $(TOOLS_ARM64)/flask=/usr/bin/flask $(FLASK_TOOL_NAMES:%=@flask=/usr/bin/%) \
+	$(BUILD)/policy/flaxen.30=/etc/flask/flaxen.30 $(LINUX_OUT)/corrupt.30=/etc/flask/corrupt.30
+
+$(LINUX_OUT)/corrupt.30: $(BUILD)/policy/flaxen.30
+	@mkdir -p $(dir $@)
+	$(Q)perl -0777 -pe 'my $$m = int(length($$_) / 2); substr($$_, $$m, 64) ^= "\xff" x 64' $< >$@
+
 $(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
-		$(LINUX_STAMPS)
-	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/dom0-init.sh
+		$(LINUX_STAMPS) $(TOOLS_ARM64)/flask $(BUILD)/policy/flaxen.30 $(LINUX_OUT)/corrupt.30
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/dom0-init.sh $(DOM0_FILES)
 
 .PHONY: linux
 linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz

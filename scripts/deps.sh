@@ -21,7 +21,7 @@ host_packages=(
     gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu qemu-system-arm device-tree-compiler
     m4 checkpolicy libsepol-dev setools libclang-rt-14-dev policycoreutils-python-utils
     libfdt-dev libssl-dev libsodium-dev swtpm swtpm-tools tpm2-tools libtss2-dev
-    qemu-efi-aarch64 grub-common mtools dosfstools cpio
+    qemu-efi-aarch64 grub-common mtools dosfstools cpio libc6-dev-arm64-cross
 )
 
 # libfdt-dev and libsodium-dev hold the static libfdt.a and libsodium.a (libfdt1 and

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Makes an initramfs (newc cpio, gzip) for a Linux domain: Debian's busybox-static, the Xen
 # modules of Debian's arm64 kernel and INIT as /init, all from the package cache
-# scripts/deps.sh fills ($BUILD/cache/arm64).
+# scripts/deps.sh fills ($BUILD/cache/arm64), plus files of the build.
 #
-#   scripts/linux-initramfs.sh OUT INIT
+#   scripts/linux-initramfs.sh OUT INIT [SOURCE=DEST]...
+#       DEST is a path inside the initramfs; a SOURCE named @NAME makes DEST a symbolic
+#       link to NAME instead.
 set -euo pipefail
 out=$1 init=$2
 BUILD=${BUILD:-build}
@@ -20,6 +22,17 @@ cp "$root/bin/busybox" "$work/bin/busybox"
 cp "$modules"/xen-privcmd.ko "$modules"/xenfs/xenfs.ko "$modules"/xen-evtchn.ko \
     "$modules"/xen-gntdev.ko "$modules"/xen-gntalloc.ko "$work/lib/modules/xen/"
 install -m 755 "$init" "$work/init"
+shift 2
+for item in "$@"; do
+    source=${item%%=*} dest=${item#*=}
+    [ "$source" != "$item" ] && [ -n "$dest" ] || { echo "linux-initramfs: '$item' is not SOURCE=DEST" >&2; exit 1; }
+    mkdir -p "$work/$(dirname "$dest")"
+    if [[ "$source" == @* ]]; then
+        ln -sf "${source#@}" "$work/$dest"
+    else
+        cp "$source" "$work/$dest"
+    fi
+done
 mkdir -p "$(dirname "$out")"
 # Fixed times and owners: the same inputs give the same bytes (the manifest lists its digest).
 find "$work" -exec touch -h -d @0 {} +

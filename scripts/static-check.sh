@@ -7,7 +7,7 @@ BUILD=${BUILD:-build}
 out=$(cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
     --std=c11 --inline-suppr --suppressions-list=scripts/cppcheck.supp \
     -I xsm/flask/ss -I "$BUILD/include" -I xen/include -I xen/arch/arm64/include -D__GNUC__ \
-    xsm/flask xen/arch/host xen/common xen/arch/arm64 xen/drivers tools/flask tests/hyp \
+    xsm/flask xen/arch/host xen/common xen/arch/arm64 xen/drivers tools/flask tools/lib tests/hyp \
     measured-boot 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then
