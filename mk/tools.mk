@@ -3,6 +3,7 @@
 # (tools/lib/xencall.c) with the public headers the hypervisor uses (xen/include/public).
 #
 #   $(BUILD)/tools/arm64/flask   the flask-* tools, one program run under each name
+#   $(BUILD)/tools/arm64/xl      the toolstack (tools/xl/xl.c)
 #   make tools                   all of them
 
 TOOLS_ARM64 := $(BUILD)/tools/arm64
@@ -16,9 +17,14 @@ $(TOOLS_ARM64)/flask: tools/flask/utils/flask.c $(TOOLS_LIB) xen/include/public/
 	@mkdir -p $(dir $@)
 	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< tools/lib/xencall.c
 
+$(TOOLS_ARM64)/xl: tools/xl/xl.c $(TOOLS_LIB) $(wildcard xen/include/public/*.h) \
+		xen/include/public/xsm/flask_op.h
+	@mkdir -p $(dir $@)
+	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< tools/lib/xencall.c
+
 # The names the flask program answers to (tools/flask/utils/flask.c).
 FLASK_TOOL_NAMES := flask-getenforce flask-setenforce flask-loadpolicy flask-get-bool \
 	flask-set-bool flask-label-pci flask-label-dt flask-avc-stats
 
 .PHONY: tools
-tools: $(TOOLS_ARM64)/flask
+tools: $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl

@@ -172,6 +172,13 @@ void do_memory_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
     result->value = -ENOSYS;
 }
 
+void do_hvm_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS], struct hypercall_result *result)
+{
+    (void)v;
+    (void)args;
+    result->value = -ENOSYS;
+}
+
 static struct domain dom;
 static struct vcpu vcpu0;
 

@@ -35,8 +35,33 @@ done
 expect dev_xen "" "$missing"
 irqs=$($bb grep -c -E 'xen-dyn .*(xenbus|hvc_console)' /proc/interrupts)
 expect xen_interrupts 2 "$irqs"
-# The flask-* tools (tools/flask/utils/flask.c), as a Xen user runs them.
 export PATH=/usr/bin:/bin
+# xl (tools/xl/xl.c): the host, the domains with their labels, the hypervisor's console.
+xl info >/tmp/info 2>&1
+if $bb grep -qx 'xen_major              : 4' /tmp/info && $bb grep -qx 'xen_minor              : 17' /tmp/info &&
+    $bb grep -qx 'nr_cpus                : 2' /tmp/info && $bb grep -qE '^total_memory +: 10[0-9][0-9]$' /tmp/info &&
+    $bb grep -qE '^free_memory +: [1-9][0-9]*$' /tmp/info; then
+    pass xl_info
+else
+    fail xl_info "$($bb tr '\n' '|' </tmp/info)"
+fi
+xl list -Z >/tmp/list 2>&1
+if $bb head -1 /tmp/list | $bb grep -q '^Name  *ID   Mem VCPUs.State.Time(s)   Security Label$' &&
+    $bb grep -qE '^Domain-0 +0 +256 +1 +r----- +[0-9.]+ +system_u:system_r:dom0_t$' /tmp/list; then
+    pass xl_list_Z
+else
+    fail xl_list_Z "$($bb tr '\n' '|' </tmp/list)"
+fi
+if xl dmesg | $bb grep -q '^Flask: mode enforcing'; then pass xl_dmesg; else fail xl_dmesg "no Flask line"; fi
+xl destroy 77 >/tmp/destroy 2>&1
+status=$?
+if [ "$status" = 1 ] && $bb grep -q "destroying domain 77: No such process" /tmp/destroy; then
+    pass xl_destroy_unknown
+else
+    fail xl_destroy_unknown "exit $status: $($bb cat /tmp/destroy)"
+fi
+
+# The flask-* tools (tools/flask/utils/flask.c), as a Xen user runs them.
 mode=$(flask-getenforce)
 status=$?
 expect getenforce "Enforcing 1" "$mode $status"

@@ -3,8 +3,9 @@
  * kernel's privcmd driver (/dev/xen/privcmd, IOCTL_PRIVCMD_HYPERCALL): the
  * kernel issues the HVC with the caller's arguments, so pointers in them
  * are this process's virtual addresses, which the hypervisor translates.
- * Buffers must be mapped and writable when the call is made (the tools use
- * static memory they have written first).
+ * Buffers must be mapped and writable when the call is made: the hypervisor
+ * does not fault pages in, so a buffer Linux has not populated yet (fresh
+ * BSS, say) gets -EFAULT. The tools write their buffers before each call.
  */
 #ifndef FLAXEN_TOOLS_XENCALL_H
 #define FLAXEN_TOOLS_XENCALL_H
