@@ -163,8 +163,9 @@ run: deps
 bench: deps
 	$(Q)$(MAKE) --no-print-directory policy $(HOST_BIN)/ss-bench $(HOST_BIN)/sepol-bench $(HOST_BIN)/avc-hit
 	$(Q)tests/bench/run.sh
-	$(Q)$(MAKE) --no-print-directory hyp guests
+	$(Q)$(MAKE) --no-print-directory hyp guests linux
 	$(Q)tests/bench/hyp.sh
+	$(Q)tests/bench/linux.sh
 
 # Benchmarks build without sanitizers, -O2, ours and libsepol's in separate programs.
 BENCH_CFLAGS := -std=c11 -O2 -g $(WARN) -D_DEFAULT_SOURCE $(SS_INC) -Ixsm/flask

@@ -5,7 +5,8 @@
 #   $(BUILD)/linux/dom0.cpio.gz  busybox-static, the kernel's Xen modules, dom0's tools
 #                                (mk/tools.mk), the policy for the policy tests and
 #                                tests/linux/dom0-init.sh as /init (scripts/linux-initramfs.sh)
-#   make linux                   both
+#   $(BUILD)/linux/bench.cpio.gz /init prints its marker and powers off (make bench)
+#   make linux                   all of them
 
 LINUX_OUT := $(BUILD)/linux
 LINUX_STAMPS := $(wildcard $(BUILD)/cache/arm64/.stamps/linux-image-*)
@@ -29,5 +30,10 @@ $(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh scripts/linux-initramfs.sh s
 		$(LINUX_OUT)/corrupt.30
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/dom0-init.sh $(DOM0_FILES)
 
+# make bench: an initramfs whose /init only prints its marker and powers off.
+$(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
+		$(LINUX_STAMPS)
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-init.sh
+
 .PHONY: linux
-linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz
+linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/bench.cpio.gz
