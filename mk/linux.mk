@@ -18,7 +18,8 @@ $(LINUX_OUT)/Image: scripts/linux-kernel.sh $(LINUX_STAMPS)
 # dom0's tools in /usr/bin (the flask program under each of its names), and for the policy
 # tests the build's policy and a copy with 64 bytes inverted in its middle.
 DOM0_FILES = $(TOOLS_ARM64)/flask=/usr/bin/flask $(FLASK_TOOL_NAMES:%=@flask=/usr/bin/%) \
-	$(TOOLS_ARM64)/xl=/usr/bin/xl \
+	$(TOOLS_ARM64)/xl=/usr/bin/xl $(BUILD)/guest/sealed.bin=/usr/share/flaxen/sealed.bin \
+	tests/linux/xl/web.cfg=/etc/xl/web.cfg tests/linux/xl/rogue.cfg=/etc/xl/rogue.cfg \
 	$(BUILD)/policy/flaxen.30=/etc/flask/flaxen.30 $(LINUX_OUT)/corrupt.30=/etc/flask/corrupt.30
 
 $(LINUX_OUT)/corrupt.30: $(BUILD)/policy/flaxen.30
@@ -27,6 +28,7 @@ $(LINUX_OUT)/corrupt.30: $(BUILD)/policy/flaxen.30
 
 $(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
 		$(LINUX_STAMPS) $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(BUILD)/policy/flaxen.30 \
+		$(BUILD)/guest/sealed.bin $(wildcard tests/linux/xl/*.cfg) \
 		$(LINUX_OUT)/corrupt.30
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/dom0-init.sh $(DOM0_FILES)
 

@@ -61,6 +61,30 @@ else
     fail xl_destroy_unknown "exit $status: $($bb cat /tmp/destroy)"
 fi
 
+# xl create: a domain built, sealed and started at run time, and one the manifest does not
+# list, which never runs. Both end with their memory back.
+free_memory() { xl info | $bb sed -n 's/^free_memory *: //p'; }
+# Waits (up to 10 s) until free memory is back to $1 MiB; prints what it is.
+memory_back() {
+    for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        [ "$(free_memory)" = "$1" ] && break
+        $bb sleep 0.5
+    done
+    free_memory
+}
+before=$(free_memory)
+xl create /etc/xl/web.cfg >/tmp/create 2>&1
+expect xl_create "0" "$?"
+expect xl_create_memory_back "$before" "$(memory_back "$before")"
+xl create /etc/xl/rogue.cfg >/tmp/rogue 2>&1
+status=$?
+if [ "$status" = 1 ] && $bb grep -q "sealing domain [0-9]* as 'rogue'" /tmp/rogue; then
+    pass xl_create_unlisted_refused
+else
+    fail xl_create_unlisted_refused "exit $status: $($bb tr '\n' '|' </tmp/rogue)"
+fi
+expect xl_create_unlisted_memory_back "$before" "$(memory_back "$before")"
+
 # The flask-* tools (tools/flask/utils/flask.c), as a Xen user runs them.
 mode=$(flask-getenforce)
 status=$?

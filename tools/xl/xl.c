@@ -7,6 +7,7 @@
  *   xl list [-Z] [DOMAIN...]     domains, with -Z their security labels
  *   xl dmesg [-c]                the hypervisor's console ring (-c: and clear it)
  *   xl pause|unpause|destroy DOMAIN
+ *   xl create CONFIG             builds, seals and starts a domain (see cmd_create)
  *
  * DOMAIN is a domain id or a name: Domain-0 for domain 0, and the names
  * `xl create` recorded (there is no xenstore yet; other domains are dN).
@@ -20,15 +21,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 #include "../lib/xencall.h"
 #include "public/domctl.h"
+#include "public/memory.h"
 #include "public/sysctl.h"
 #include "public/version.h"
 #include "public/xen.h"
 #include "public/xsm/flask_op.h"
 
+#define HC_MEMORY_OP 12
 #define HC_XEN_VERSION 17
 #define HC_XSM_OP 27
 #define HC_SYSCTL 35
@@ -71,6 +76,13 @@ static const char *version_string(unsigned cmd)
         return "";
     text[sizeof(text) - 1] = '\0';
     return text;
+}
+
+static void mkdir_names(void)
+{
+    mkdir("/run", 0755);
+    mkdir("/run/xl", 0755);
+    mkdir(NAME_DIR, 0755);
 }
 
 static void domain_name(domid_t id, char *out, size_t max)
@@ -287,6 +299,256 @@ static int cmd_domain_op(int argc, char **argv, uint32_t cmd, const char *what)
     return 0;
 }
 
+/* ---------------------------------------------------------------- xl create */
+
+struct config {
+    char name[64], kernel[256], ramdisk[256], cmdline[512], seclabel[256], init_seclabel[256];
+    unsigned long memory, vcpus;
+};
+
+/* Reads one xl.cfg setting: KEY = "string" or KEY = number; false when malformed. */
+static bool config_line(struct config *c, char *line, char *why, size_t max)
+{
+    static const struct {
+        const char *key;
+        size_t offset, size;
+    } strings[] = {
+#define S(k, f) {k, offsetof(struct config, f), sizeof(((struct config *)0)->f)}
+        S("name", name),
+        S("kernel", kernel),
+        S("ramdisk", ramdisk),
+        S("extra", cmdline),
+        S("cmdline", cmdline),
+        S("seclabel", seclabel),
+        S("init_seclabel", init_seclabel),
+#undef S
+    };
+    char *key = line, *value, *end;
+
+    line[strcspn(line, "#\n")] = '\0';
+    while (*key == ' ' || *key == '\t')
+        key++;
+    if (!*key)
+        return true;
+    value = strchr(key, '=');
+    if (!value || value == key) {
+        snprintf(why, max, "expected KEY = VALUE");
+        return false;
+    }
+    *value++ = '\0';
+    for (end = value - 2; end >= key && (*end == ' ' || *end == '\t'); end--)
+        *end = '\0';
+    while (*value == ' ' || *value == '\t')
+        value++;
+    for (end = value + strlen(value) - 1; end >= value && (*end == ' ' || *end == '\t'); end--)
+        *end = '\0';
+    if (!strcmp(key, "memory") || !strcmp(key, "vcpus")) {
+        unsigned long n = strtoul(value, &end, 10);
+        if (!*value || *end || !n) {
+            snprintf(why, max, "%s must be a positive number", key);
+            return false;
+        }
+        *(!strcmp(key, "memory") ? &c->memory : &c->vcpus) = n;
+        return true;
+    }
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        size_t len = strlen(value);
+        if (strcmp(key, strings[i].key))
+            continue;
+        if (len < 2 || (value[0] != '"' && value[0] != '\'') || value[len - 1] != value[0]) {
+            snprintf(why, max, "%s must be a quoted string", key);
+            return false;
+        }
+        if (len - 2 >= strings[i].size) {
+            snprintf(why, max, "%s is longer than %zu characters", key, strings[i].size - 1);
+            return false;
+        }
+        memcpy((char *)c + strings[i].offset, value + 1, len - 2);
+        ((char *)c + strings[i].offset)[len - 2] = '\0';
+        return true;
+    }
+    snprintf(why, max, "unknown setting '%s'", key);
+    return false;
+}
+
+/* A whole file into memory (written, so its pages are present for the hypervisor). */
+static void *read_whole(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    char *data = NULL;
+    long n;
+
+    if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) > 0 && !fseek(f, 0, SEEK_SET) &&
+        (data = malloc((size_t)n)) && fread(data, 1, (size_t)n, f) == (size_t)n) {
+        *size = (size_t)n;
+        fclose(f);
+        return data;
+    }
+    free(data);
+    if (f)
+        fclose(f);
+    return NULL;
+}
+
+static long sid_of(const char *label, uint32_t *sid)
+{
+    static struct xen_flask_op op;
+    long rc;
+
+    memset(&op, 0, sizeof(op));
+    snprintf(text, sizeof(text), "%s", label);
+    op.cmd = FLASK_CONTEXT_TO_SID;
+    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    op.u.sid_context.context = (uint64_t)(uintptr_t)text;
+    op.u.sid_context.size = (uint32_t)strlen(text) + 1;
+    rc = xencall(HC_XSM_OP, (unsigned long)&op, 0, 0, 0, 0);
+    *sid = op.u.sid_context.sid;
+    return rc;
+}
+
+/*
+ * xl create CONFIG: name, kernel (an arm64 Image), ramdisk, extra (or cmdline), memory
+ * (MiB, in 2 MiB steps), vcpus, seclabel (its label once sealed) and init_seclabel (the
+ * label it is built under; by default the seclabel's type with "_building", the policy's
+ * convention). The domain is created under init_seclabel, given its memory, then sealed:
+ * the hypervisor copies kernel and ramdisk from this process, measures them with the
+ * command line, finds the manifest entry called `name` with those digests and labels the
+ * domain seclabel (which must be the entry's). Only then may it run; a domain the
+ * manifest does not list is destroyed again and never runs.
+ */
+static int cmd_create(int argc, char **argv)
+{
+    static struct config c;
+    char line[1024], why[1600], *colon;
+    void *image = NULL, *ramdisk = NULL;
+    size_t image_size = 0, ramdisk_size = 0;
+    uint32_t build_sid, sid;
+    unsigned number = 0;
+    domid_t id = 0;
+    long rc;
+    FILE *f;
+
+    if (argc != 2) {
+        fprintf(stderr, "usage: xl create CONFIG\n");
+        return 1;
+    }
+    memset(&c, 0, sizeof(c));
+    c.memory = 64;
+    c.vcpus = 1;
+    fprintf(stderr, "Parsing config from %s\n", argv[1]);
+    if (!(f = fopen(argv[1], "r"))) {
+        fprintf(stderr, "xl: %s: %s\n", argv[1], strerror(errno));
+        return 1;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        number++;
+        if (!config_line(&c, line, why, sizeof(why))) {
+            fprintf(stderr, "xl: %s:%u: %s\n", argv[1], number, why);
+            fclose(f);
+            return 1;
+        }
+    }
+    fclose(f);
+    if (!c.name[0] || !c.kernel[0] || !c.seclabel[0]) {
+        fprintf(stderr, "xl: %s: name, kernel and seclabel are required\n", argv[1]);
+        return 1;
+    }
+    if (c.memory % 2 || c.memory > 65536) {
+        fprintf(stderr, "xl: %s: memory must be an even number of MiB (2 MiB extents)\n", argv[1]);
+        return 1;
+    }
+    if (!c.init_seclabel[0]) {
+        colon = strrchr(c.seclabel, ':');
+        /* user:role:type[:level]: the type is the third field */
+        char *type_end = colon && colon != strchr(c.seclabel, ':') &&
+                                 strchr(strchr(c.seclabel, ':') + 1, ':') != colon
+                             ? colon
+                             : c.seclabel + strlen(c.seclabel);
+        snprintf(c.init_seclabel, sizeof(c.init_seclabel), "%.*s_building%s",
+                 (int)(type_end - c.seclabel), c.seclabel, type_end);
+    }
+    if (!(image = read_whole(c.kernel, &image_size)) ||
+        (c.ramdisk[0] && !(ramdisk = read_whole(c.ramdisk, &ramdisk_size)))) {
+        fprintf(stderr, "xl: cannot read %s: %s\n", image ? c.ramdisk : c.kernel,
+                strerror(errno ? errno : EIO));
+        return 1;
+    }
+    if ((rc = sid_of(c.init_seclabel, &build_sid)) < 0 || (rc = sid_of(c.seclabel, &sid)) < 0) {
+        snprintf(why, sizeof(why), "the label %s",
+                 rc < 0 && build_sid ? c.seclabel : c.init_seclabel);
+        return fail(why, rc);
+    }
+    memset(&dc, 0, sizeof(dc));
+    dc.u.createdomain.ssidref = build_sid;
+    dc.u.createdomain.max_vcpus = (uint32_t)c.vcpus;
+    dc.u.createdomain.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    dc.u.createdomain.arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
+    memcpy(dc.u.createdomain.handle, c.name, strnlen(c.name, sizeof(dc.u.createdomain.handle)));
+    if ((rc = domctl(XEN_DOMCTL_createdomain, 0)) < 0) /* 0: the hypervisor picks the id */
+        return fail("creating the domain", rc);
+    id = dc.domain;
+    /* From here on a failure destroys what was built. */
+    memset(&dc, 0, sizeof(dc));
+    dc.u.max_mem.max_memkb = c.memory * 1024;
+    if ((rc = domctl(XEN_DOMCTL_max_mem, id)) < 0) {
+        snprintf(why, sizeof(why), "setting domain %u's memory limit", id);
+        goto undo;
+    }
+    for (unsigned long mib = 0; mib < c.memory; mib += 2) {
+        static uint64_t gfn;
+        static struct xen_memory_reservation r;
+
+        gfn = (0x40000000ull >> 12) + (mib << 8);
+        r = (struct xen_memory_reservation){.extent_start = (uint64_t)(uintptr_t)&gfn,
+                                            .nr_extents = 1,
+                                            .extent_order = 9,
+                                            .domid = id};
+        rc = xencall(HC_MEMORY_OP, XENMEM_populate_physmap, (unsigned long)&r, 0, 0, 0);
+        if (rc != 1) {
+            rc = rc < 0 ? rc : -ENOMEM;
+            snprintf(why, sizeof(why), "giving domain %u its memory (at %lu MiB)", id, mib);
+            goto undo;
+        }
+    }
+    memset(&dc, 0, sizeof(dc));
+    snprintf(dc.u.flaxen_seal.name, sizeof(dc.u.flaxen_seal.name), "%s", c.name);
+    dc.u.flaxen_seal.image = (uint64_t)(uintptr_t)image;
+    dc.u.flaxen_seal.image_size = image_size;
+    dc.u.flaxen_seal.ramdisk = (uint64_t)(uintptr_t)ramdisk;
+    dc.u.flaxen_seal.ramdisk_size = ramdisk_size;
+    dc.u.flaxen_seal.cmdline = (uint64_t)(uintptr_t)c.cmdline;
+    dc.u.flaxen_seal.cmdline_len = (uint32_t)strlen(c.cmdline);
+    dc.u.flaxen_seal.ssidref = sid;
+    if ((rc = domctl(XEN_DOMCTL_flaxen_seal, id)) < 0) {
+        snprintf(why, sizeof(why),
+                 "sealing domain %u as '%s' (is it in the manifest, with this kernel, ramdisk "
+                 "and command line, and labeled %s there? see xl dmesg)",
+                 id, c.name, c.seclabel);
+        goto undo;
+    }
+    memset(&dc, 0, sizeof(dc));
+    if ((rc = domctl(XEN_DOMCTL_unpausedomain, id)) < 0) {
+        snprintf(why, sizeof(why), "starting domain %u", id);
+        goto undo;
+    }
+    mkdir_names();
+    snprintf(line, sizeof(line), NAME_DIR "/%u", id);
+    if ((f = fopen(line, "w"))) {
+        fprintf(f, "%s\n", c.name);
+        fclose(f);
+    }
+    free(image);
+    free(ramdisk);
+    return 0;
+undo:
+    fail(why, rc);
+    memset(&dc, 0, sizeof(dc));
+    domctl(XEN_DOMCTL_destroydomain, id);
+    free(image);
+    free(ramdisk);
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -306,6 +568,8 @@ int main(int argc, char **argv)
         return cmd_domain_op(argc, argv, XEN_DOMCTL_unpausedomain, "unpausing");
     if (!strcmp(argv[0], "destroy"))
         return cmd_domain_op(argc, argv, XEN_DOMCTL_destroydomain, "destroying");
+    if (!strcmp(argv[0], "create"))
+        return cmd_create(argc, argv);
     fprintf(stderr, "xl: unknown subcommand '%s'\n", argv[0]);
     return 1;
 }
