@@ -46,6 +46,9 @@ static uint32_t target_sid(enum xsm_target tsid, const struct domain *subject,
     case XSM_TSID_SELF:
         return subject->sid;
     case XSM_TSID_TARGET:
+        /* A domain acting on itself is seen as its _self type (as Xen's FLASK does). */
+        if (target && target == subject && subject->self_sid)
+            return subject->self_sid;
         return target ? target->sid : 0;
     case XSM_TSID_OBJECT:
         return osid;

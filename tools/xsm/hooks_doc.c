@@ -60,7 +60,10 @@ int main(void)
            "Do not edit.\n\n");
     printf("Every sub-op calls its hook after its arguments are copied in and checked and "
            "before\nany lock, allocation or effect. With FLASK (the default) the hook asks the "
-           "AVC whether\nthe calling domain's SID has the permission on the target SID; with "
+           "AVC whether\nthe calling domain's SID has the permission on the target SID (a domain "
+           "acting on\n"
+           "itself is checked against its own `_self` SID, the type_transition of its label on\n"
+           "itself, as Xen's FLASK does); with "
            "`flask=disabled`\nthe dummy module applies Xen's privileged-domain rule (the "
            "last column: \"itself\"\nincludes the domain a device model serves, see "
            "`set_target`) and refuses with\n`-EPERM` as Xen's does; it has no `xsm_op`, "
