@@ -20,6 +20,8 @@ $(LINUX_OUT)/Image: scripts/linux-kernel.sh $(LINUX_STAMPS)
 DOM0_FILES = $(TOOLS_ARM64)/flask=/usr/bin/flask $(FLASK_TOOL_NAMES:%=@flask=/usr/bin/%) \
 	$(TOOLS_ARM64)/xl=/usr/bin/xl $(BUILD)/guest/sealed.bin=/usr/share/flaxen/sealed.bin \
 	tests/linux/xl/web.cfg=/etc/xl/web.cfg tests/linux/xl/rogue.cfg=/etc/xl/rogue.cfg \
+	tests/linux/xl/linux.cfg=/etc/xl/linux.cfg $(LINUX_OUT)/Image=/usr/share/flaxen/Image \
+	$(LINUX_OUT)/domu.cpio.gz=/usr/share/flaxen/domu.cpio.gz \
 	$(BUILD)/policy/flaxen.30=/etc/flask/flaxen.30 $(LINUX_OUT)/corrupt.30=/etc/flask/corrupt.30
 
 $(LINUX_OUT)/corrupt.30: $(BUILD)/policy/flaxen.30
@@ -28,9 +30,15 @@ $(LINUX_OUT)/corrupt.30: $(BUILD)/policy/flaxen.30
 
 $(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
 		$(LINUX_STAMPS) $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(BUILD)/policy/flaxen.30 \
-		$(BUILD)/guest/sealed.bin $(wildcard tests/linux/xl/*.cfg) \
+		$(BUILD)/guest/sealed.bin $(wildcard tests/linux/xl/*.cfg) $(LINUX_OUT)/Image \
+		$(LINUX_OUT)/domu.cpio.gz \
 		$(LINUX_OUT)/corrupt.30
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/dom0-init.sh $(DOM0_FILES)
+
+# The Linux domU dom0 starts with xl create (tests/linux/domu-init.sh as /init).
+$(LINUX_OUT)/domu.cpio.gz: tests/linux/domu-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
+		$(LINUX_STAMPS)
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-init.sh
 
 # make bench: an initramfs whose /init only prints its marker and powers off.
 $(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
@@ -38,4 +46,5 @@ $(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-init.sh
 
 .PHONY: linux
-linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/bench.cpio.gz
+linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/domu.cpio.gz \
+	$(LINUX_OUT)/bench.cpio.gz

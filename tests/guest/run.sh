@@ -265,7 +265,8 @@ setting_for() {
 # manifest_omit=NAME leaves a domain out; manifest_label=NAME LABEL, manifest_image=NAME FILE
 # and manifest_cmdline=NAME TEXT list another label, image or command line for it;
 # manifest_key=FILE signs with another key (manifest_key=new: a key made for the run);
-# manifest_extra=NAME IMAGE LABEL [CMDLINE] lists a domain a toolstack builds and seals;
+# manifest_extra=NAME IMAGE LABEL [ramdisk=FILE] [CMDLINE] lists a domain a toolstack builds
+# and seals;
 # manifest_flip=OFFSET changes a bit of the byte at OFFSET after signing.
 make_manifest() {
     local name=$1 tool="$BUILD/host/bin/flaxen-manifest" out="$log_dir/$name.manifest"
@@ -313,10 +314,16 @@ make_manifest() {
             --label "${label:-system_u:system_r:domU_t}")
         [ -z "$ramdisk" ] || args+=(--ramdisk "$(image_path "$ramdisk")")
     done
-    for entry in "${s_manifest_extras[@]}"; do # NAME IMAGE LABEL [CMDLINE]
+    for entry in "${s_manifest_extras[@]}"; do # NAME IMAGE LABEL [ramdisk=FILE] [CMDLINE]
         read -r dname kernel label bootargs <<<"$entry"
+        ramdisk=""
+        if [[ "$bootargs" == ramdisk=* ]]; then
+            ramdisk=${bootargs%% *} bootargs=${bootargs#"$ramdisk"} ramdisk=${ramdisk#ramdisk=}
+            bootargs=${bootargs# }
+        fi
         args+=(--domain "$dname" --image "$(image_path "$kernel")" --cmdline "$bootargs"
             --label "$label")
+        [ -z "$ramdisk" ] || args+=(--ramdisk "$(image_path "$ramdisk")")
     done
     [ ${#args[@]} -gt 0 ] || return 0 # no domain to list
     rm -f "$out"

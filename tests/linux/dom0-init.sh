@@ -85,6 +85,27 @@ else
 fi
 expect xl_create_unlisted_memory_back "$before" "$(memory_back "$before")"
 
+# A Linux domU: xl create, its marker on the hypervisor's console, xl list -Z, xl destroy.
+before=$(free_memory)
+if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
+    marker=""
+    for _ in $($bb seq 1 120); do
+        marker=$(xl dmesg | $bb grep -m1 'FLAXEN-DOMU-MARKER')
+        [ -n "$marker" ] && break
+        $bb sleep 1
+    done
+    if [ -n "$marker" ]; then pass linux_domu_marker; else fail linux_domu_marker "not on the console"; fi
+    if xl list -Z | $bb grep -qE '^linux +[1-9][0-9]* +128 +1 +[-rb]{2}---- +[0-9.]+ +system_u:system_r:domU_t$'; then
+        pass linux_domu_listed
+    else
+        fail linux_domu_listed "$(xl list -Z | $bb tr '\n' '|')"
+    fi
+    xl destroy linux
+    expect linux_domu_destroyed "$before" "$(memory_back "$before")"
+else
+    fail linux_domu_marker "xl create: $($bb tr '\n' '|' </tmp/linux)"
+fi
+
 # The flask-* tools (tools/flask/utils/flask.c), as a Xen user runs them.
 mode=$(flask-getenforce)
 status=$?
