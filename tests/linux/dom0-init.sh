@@ -85,6 +85,48 @@ else
 fi
 expect xl_create_unlisted_memory_back "$before" "$(memory_back "$before")"
 
+# The policy at work on the domU's probe (tests/linux/domu-init.sh): "N RESULT" of its
+# newest probe line on the hypervisor's console.
+last_probe() {
+    xl dmesg | $bb sed -n 's/.*FLAXEN-DOMU-PROBE \([0-9]*\) compile_info=\([a-z]*\).*/\1 \2/p' | $bb tail -1
+}
+# Waits (up to 30 s) for a probe numbered above $1 with result $2; prints the last probe.
+wait_probe() {
+    local seen
+    for _ in $($bb seq 1 60); do
+        seen=$(last_probe)
+        [ "${seen%% *}" -gt "$1" ] 2>/dev/null && [ "${seen#* }" = "$2" ] && break
+        $bb sleep 0.5
+    done
+    echo "$seen"
+}
+policy_at_work() {
+    local probe n off
+    probe=$(wait_probe 0 denied)
+    expect domu_denied denied "${probe#* }"
+    n=${probe%% *}
+    flask-setenforce 0
+    probe=$(wait_probe "$n" allowed)
+    expect domu_permissive_allows allowed "${probe#* }"
+    n=${probe%% *}
+    flask-setenforce 1
+    probe=$(wait_probe "$((n + 1))" denied)
+    expect domu_enforcing_denies_again denied "${probe#* }"
+    # guest_writeconsole off: the domU's console writes are refused (silently: dontaudit),
+    # so its probe lines stop; on again, they come back.
+    n=${probe%% *}
+    flask-set-bool guest_writeconsole 0
+    $bb sleep 4
+    off=$(last_probe)
+    flask-set-bool guest_writeconsole 1
+    probe=$(wait_probe "$((n + 3))" denied)
+    if [ "${off%% *}" -le "$((n + 1))" ] && [ "${probe%% *}" -gt "$((n + 3))" ]; then
+        pass bool_changes_domu_decision
+    else
+        fail bool_changes_domu_decision "before $n, while off ${off%% *}, after ${probe%% *}"
+    fi
+}
+
 # A Linux domU: xl create, its marker on the hypervisor's console, xl list -Z, xl destroy.
 before=$(free_memory)
 if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
@@ -100,6 +142,7 @@ if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
     else
         fail linux_domu_listed "$(xl list -Z | $bb tr '\n' '|')"
     fi
+    policy_at_work
     xl destroy linux
     expect linux_domu_destroyed "$before" "$(memory_back "$before")"
 else
