@@ -477,6 +477,9 @@ void sched_run(void)
             sched_runstate_publish(v); /* its copy says "running" from now on */
             arch_timer_set(earlier(next, v->slice_end_ns));
             arch_vcpu_enter(v);
+            /* Back at the top before idling: if v's domain just ended, this CPU frees it
+               (otherwise an idle CPU with no deadline would leave it until woken). */
+            continue;
         }
         spin_lock(&sched_lock);
         cpu->idle = !run_head;
