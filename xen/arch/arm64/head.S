@@ -237,49 +237,37 @@ efi_enter_image:
     lsl \reg, \reg, \tmp
 .endm
 
-/* void dcache_clean_range(const void *start, const void *end) */
-    .global dcache_clean_range
-dcache_clean_range:
-    bti c
+/* The body of the three range operations below: DC \op on every line of
+ * [x0, x1), then DSB SY and return. */
+.macro dcache_by_line op
     dcache_line_size x2, x3
     sub x3, x2, #1
     bic x0, x0, x3
 1:  cmp x0, x1
     b.hs 2f
-    dc cvac, x0
+    dc \op, x0
     add x0, x0, x2
     b 1b
 2:  dsb sy
     ret
+.endm
+
+/* void dcache_clean_range(const void *start, const void *end) */
+    .global dcache_clean_range
+dcache_clean_range:
+    bti c
+    dcache_by_line cvac
 
 /* void dcache_inval_range(const void *start, const void *end)
  * Only for memory written with the MMU off: discards any stale line. */
     .global dcache_inval_range
 dcache_inval_range:
     bti c
-    dcache_line_size x2, x3
-    sub x3, x2, #1
-    bic x0, x0, x3
-1:  cmp x0, x1
-    b.hs 2f
-    dc ivac, x0
-    add x0, x0, x2
-    b 1b
-2:  dsb sy
-    ret
+    dcache_by_line ivac
 
 /* void dcache_clean_inval_range(const void *start, const void *end)
  * Before the MMU goes off: writes back and drops every line of the range. */
     .global dcache_clean_inval_range
 dcache_clean_inval_range:
     bti c
-    dcache_line_size x2, x3
-    sub x3, x2, #1
-    bic x0, x0, x3
-1:  cmp x0, x1
-    b.hs 2f
-    dc civac, x0
-    add x0, x0, x2
-    b 1b
-2:  dsb sy
-    ret
+    dcache_by_line civac
