@@ -25,17 +25,16 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "../lib/flaskop.h"
 #include "../lib/xencall.h"
 #include "public/domctl.h"
 #include "public/memory.h"
 #include "public/sysctl.h"
 #include "public/version.h"
 #include "public/xen.h"
-#include "public/xsm/flask_op.h"
 
 #define HC_MEMORY_OP 12
 #define HC_XEN_VERSION 17
-#define HC_XSM_OP 27
 #define HC_SYSCTL 35
 #define HC_DOMCTL 36
 #define MAX_DOMAINS 64
@@ -183,12 +182,10 @@ static const char *label_of(uint32_t sid)
 
     memset(&op, 0, sizeof(op));
     memset(text, 0, sizeof(text));
-    op.cmd = FLASK_SID_TO_CONTEXT;
-    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
     op.u.sid_context.sid = sid;
     op.u.sid_context.size = sizeof(text);
     op.u.sid_context.context = (uint64_t)(uintptr_t)text;
-    if (xencall(HC_XSM_OP, (unsigned long)&op, 0, 0, 0, 0) < 0 || !text[0])
+    if (flask_op(&op, FLASK_SID_TO_CONTEXT) < 0 || !text[0])
         return "-";
     return text;
 }
@@ -390,22 +387,6 @@ static void *read_whole(const char *path, size_t *size)
     return NULL;
 }
 
-static long sid_of(const char *label, uint32_t *sid)
-{
-    static struct xen_flask_op op;
-    long rc;
-
-    memset(&op, 0, sizeof(op));
-    snprintf(text, sizeof(text), "%s", label);
-    op.cmd = FLASK_CONTEXT_TO_SID;
-    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
-    op.u.sid_context.context = (uint64_t)(uintptr_t)text;
-    op.u.sid_context.size = (uint32_t)strlen(text) + 1;
-    rc = xencall(HC_XSM_OP, (unsigned long)&op, 0, 0, 0, 0);
-    *sid = op.u.sid_context.sid;
-    return rc;
-}
-
 /*
  * xl create CONFIG: name, kernel (an arm64 Image), ramdisk, extra (or cmdline), memory
  * (MiB, in 2 MiB steps), vcpus, seclabel (its label once sealed) and init_seclabel (the
@@ -473,7 +454,8 @@ static int cmd_create(int argc, char **argv)
                 strerror(errno ? errno : EIO));
         return 1;
     }
-    if ((rc = sid_of(c.init_seclabel, &build_sid)) < 0 || (rc = sid_of(c.seclabel, &sid)) < 0) {
+    if ((rc = flask_context_to_sid(c.init_seclabel, &build_sid)) < 0 ||
+        (rc = flask_context_to_sid(c.seclabel, &sid)) < 0) {
         snprintf(why, sizeof(why), "the label %s",
                  rc < 0 && build_sid ? c.seclabel : c.init_seclabel);
         return fail(why, rc);

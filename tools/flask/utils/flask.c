@@ -24,10 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../../lib/xencall.h"
-#include "public/xsm/flask_op.h"
+#include "../../lib/flaskop.h"
 
-#define XSM_OP 27 /* the xsm_op hypercall */
 #define NAME_MAX_LEN 256
 
 static const char *prog;
@@ -36,9 +34,7 @@ static char name_buffer[NAME_MAX_LEN];
 
 static long flask_call(uint32_t cmd)
 {
-    op.cmd = cmd;
-    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
-    return xencall(XSM_OP, (unsigned long)&op, 0, 0, 0, 0);
+    return flask_op(&op, cmd);
 }
 
 static void clear_op(void)
@@ -50,23 +46,6 @@ static int usage(const char *args)
 {
     fprintf(stderr, "Usage: %s %s\n", prog, args);
     return 1;
-}
-
-/* The SID of a security context, or a negative errno. */
-static long context_to_sid(const char *context, uint32_t *sid)
-{
-    static char text[4096];
-    long rc;
-
-    if (strlen(context) >= sizeof(text))
-        return -ENAMETOOLONG;
-    strcpy(text, context);
-    clear_op();
-    op.u.sid_context.context = (uint64_t)(uintptr_t)text;
-    op.u.sid_context.size = (uint32_t)strlen(text) + 1;
-    rc = flask_call(FLASK_CONTEXT_TO_SID);
-    *sid = op.u.sid_context.sid;
-    return rc;
 }
 
 static int getenforce(int argc, char **argv)
@@ -270,7 +249,7 @@ static int label_pci(int argc, char **argv)
         fprintf(stderr, "Unable to find device %s: %s\n", argv[1], strerror(errno));
         return 1;
     }
-    if ((rc = context_to_sid(argv[2], &sid)) < 0 ||
+    if ((rc = flask_context_to_sid(argv[2], &sid)) < 0 ||
         (rc = add_ocontext(FLASK_OCON_DEVICE, sid, (uint64_t)seg << 16 | bus << 8 | dev << 3 | fn,
                            (uint64_t)seg << 16 | bus << 8 | dev << 3 | fn)) < 0) {
         fprintf(stderr, "Unable to label PCI device %s as %s: %s\n", argv[1], argv[2],
@@ -318,7 +297,7 @@ static int label_dt(int argc, char **argv)
     if (argc != 3 || strlen(argv[remove ? 2 : 1]) >= sizeof(path))
         return usage("PATH LABEL | -d PATH");
     strcpy(path, argv[remove ? 2 : 1]);
-    if (!remove && (rc = context_to_sid(argv[2], &sid)) < 0) {
+    if (!remove && (rc = flask_context_to_sid(argv[2], &sid)) < 0) {
         fprintf(stderr, "Unable to use the label %s: %s\n", argv[2], strerror((int)-rc));
         return 2;
     }
