@@ -105,6 +105,22 @@ static void domain_name(domid_t id, char *out, size_t max)
     snprintf(out, max, "d%u", id);
 }
 
+/* The domains into infos[]: how many (at most MAX_DOMAINS), or a negative errno. */
+static long list_domains(void)
+{
+    long rc;
+
+    memset(&sc, 0, sizeof(sc));
+    memset(infos, 0, sizeof(infos)); /* present and writable when the hypervisor writes it */
+    sc.u.getdomaininfolist = (struct xen_sysctl_getdomaininfolist){
+        .first_domain = 0, .max_domains = MAX_DOMAINS, .buffer = (uint64_t)(uintptr_t)infos};
+    rc = sysctl(XEN_SYSCTL_getdomaininfolist);
+    if (rc < 0)
+        return rc;
+    return sc.u.getdomaininfolist.num_domains < MAX_DOMAINS ? sc.u.getdomaininfolist.num_domains
+                                                            : MAX_DOMAINS;
+}
+
 /* A domain by id or name; -1 with a message when there is none. */
 static long find_domain(const char *arg)
 {
@@ -114,12 +130,8 @@ static long find_domain(const char *arg)
 
     if (*arg && !*end)
         return id < DOMID_FIRST_RESERVED ? (long)id : -1;
-    memset(&sc, 0, sizeof(sc));
-    memset(infos, 0, sizeof(infos)); /* present and writable when the hypervisor writes it */
-    sc.u.getdomaininfolist = (struct xen_sysctl_getdomaininfolist){
-        .first_domain = 0, .max_domains = MAX_DOMAINS, .buffer = (uint64_t)(uintptr_t)infos};
-    n = sysctl(XEN_SYSCTL_getdomaininfolist);
-    for (long i = 0; n >= 0 && i < (long)sc.u.getdomaininfolist.num_domains; i++) {
+    n = list_domains();
+    for (long i = 0; i < n; i++) {
         domain_name(infos[i].domain, name, sizeof(name));
         if (!strcmp(name, arg))
             return infos[i].domain;
@@ -209,16 +221,12 @@ static int cmd_list(int argc, char **argv)
             only[nr_only++] = (domid_t)id;
         }
     }
-    memset(&sc, 0, sizeof(sc));
-    memset(infos, 0, sizeof(infos)); /* present and writable when the hypervisor writes it */
-    sc.u.getdomaininfolist = (struct xen_sysctl_getdomaininfolist){
-        .first_domain = 0, .max_domains = MAX_DOMAINS, .buffer = (uint64_t)(uintptr_t)infos};
-    if ((rc = sysctl(XEN_SYSCTL_getdomaininfolist)) < 0)
+    if ((rc = list_domains()) < 0)
         return fail("listing the domains", rc);
-    count = sc.u.getdomaininfolist.num_domains;
+    count = (unsigned)rc;
     printf("Name                                        ID   Mem VCPUs\tState\tTime(s)%s\n",
            labels ? "   Security Label" : "");
-    for (unsigned i = 0; i < count && i < MAX_DOMAINS; i++) {
+    for (unsigned i = 0; i < count; i++) {
         const struct xen_domctl_getdomaininfo *d = &infos[i];
         unsigned reason = (d->flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask;
         bool shutdown = d->flags & XEN_DOMINF_shutdown, listed = !nr_only;
@@ -400,7 +408,7 @@ static void *read_whole(const char *path, size_t *size)
 static int cmd_create(int argc, char **argv)
 {
     static struct config c;
-    char line[1024], why[1600], *colon;
+    char line[1024], why[1600];
     void *image = NULL, *ramdisk = NULL;
     size_t image_size = 0, ramdisk_size = 0;
     uint32_t build_sid, sid;
@@ -439,12 +447,14 @@ static int cmd_create(int argc, char **argv)
         return 1;
     }
     if (!c.init_seclabel[0]) {
-        colon = strrchr(c.seclabel, ':');
-        /* user:role:type[:level]: the type is the third field */
-        char *type_end = colon && colon != strchr(c.seclabel, ':') &&
-                                 strchr(strchr(c.seclabel, ':') + 1, ':') != colon
-                             ? colon
-                             : c.seclabel + strlen(c.seclabel);
+        /* user:role:type[:MLS range]: "_building" goes after the third field */
+        char *role = strchr(c.seclabel, ':'), *type = role ? strchr(role + 1, ':') : NULL;
+        const char *type_end = type ? type + 1 + strcspn(type + 1, ":") : c.seclabel;
+
+        if (!type) {
+            fprintf(stderr, "xl: %s: seclabel '%s' is not user:role:type\n", argv[1], c.seclabel);
+            return 1;
+        }
         snprintf(c.init_seclabel, sizeof(c.init_seclabel), "%.*s_building%s",
                  (int)(type_end - c.seclabel), c.seclabel, type_end);
     }
