@@ -100,16 +100,6 @@ struct event {
 static struct event events[MAX_EVENTS];
 static unsigned nr_events;
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-
 #define EV_EFI_VARIABLE_DRIVER_CONFIG 0x80000001u
 #define EV_EFI_VARIABLE_BOOT 0x80000002u
 #define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
@@ -155,82 +145,49 @@ static void describe(uint32_t type, const uint8_t *data, uint32_t size, char *ou
     }
 }
 
-/* Parses a crypto-agile log; false with a reason when malformed. */
+/* Parses a crypto-agile log (the hypervisor's own reader, event_log.h); false with a reason. */
 static bool parse_log(const uint8_t *log, size_t len, char *why)
 {
-    uint16_t algs[16], sizes[16];
-    uint32_t nalgs, header_size;
-    size_t at;
+    struct event_log_algs algs;
+    long at = event_log_header(log, len, &algs);
 
-    if (len < 32 + 33 || le32(log + 4) != 3 || memcmp(log + 32, "Spec ID Event03", 16)) {
-        strcpy(why, "no Spec ID Event03 header event");
+    if (at < 0) {
+        strcpy(why, len >= 48 && !memcmp(log + 32, "Spec ID Event03", 16)
+                        ? "a malformed header event"
+                        : "no Spec ID Event03 header event");
         return false;
     }
-    header_size = le32(log + 28);
-    nalgs = le32(log + 32 + 24);
-    if (header_size < 29 || 32 + (size_t)header_size > len || nalgs == 0 || nalgs > 16 ||
-        28 + 4 * (size_t)nalgs > header_size) {
-        strcpy(why, "a malformed header event");
-        return false;
-    }
-    for (uint32_t i = 0; i < nalgs; i++) {
-        algs[i] = le16(log + 32 + 28 + 4 * i);
-        sizes[i] = le16(log + 32 + 30 + 4 * i);
-    }
-    at = 32 + header_size;
-    while (at < len) {
+    while ((size_t)at < len) {
         struct event *e = &events[nr_events];
-        uint32_t count, size;
-        bool have = false;
+        struct event_log_event ev;
+        long n = event_log_event(&algs, log + at, len - (size_t)at, &ev);
+        size_t t = 0;
 
-        if (nr_events == MAX_EVENTS || len - at < 12) {
-            strcpy(why, "too many events, or one cut short");
+        if (nr_events == MAX_EVENTS) {
+            strcpy(why, "too many events");
             return false;
         }
-        e->pcr = le32(log + at);
-        e->type = le32(log + at + 4);
-        count = le32(log + at + 8);
-        at += 12;
-        for (uint32_t d = 0; d < count; d++) {
-            uint16_t alg, dsize = 0;
-
-            if (len - at < 2) {
-                strcpy(why, "an event cut short");
-                return false;
-            }
-            alg = le16(log + at);
-            for (uint32_t i = 0; i < nalgs; i++)
-                if (algs[i] == alg)
-                    dsize = sizes[i];
-            if (!dsize || len - at - 2 < dsize) {
-                strcpy(why, "an event with a digest of an algorithm the header does not list");
-                return false;
-            }
-            if (alg == 0x000b && dsize == 32) {
-                memcpy(e->sha256, log + at + 2, 32);
-                have = true;
-            }
-            at += 2 + (size_t)dsize;
-        }
-        if (len - at < 4 || len - at - 4 < (size = le32(log + at))) {
-            strcpy(why, "an event's data cut short");
+        if (n < 0) {
+            strcpy(why, "an event cut short, or with a digest of an algorithm the header does "
+                        "not list");
             return false;
         }
-        at += 4;
-        size_t n = 0;
-        for (; n < size && n < TEXT_MAX - 1 && log[at + n]; n++)
-            e->text[n] = log[at + n] >= 0x20 && log[at + n] < 0x7f ? (char)log[at + n] : '?';
-        e->text[n] = '\0';
-        describe(e->type, log + at, size, e->desc, sizeof(e->desc));
-        at += size;
-        if (!have) {
+        if (!ev.sha256) {
             strcpy(why, "an event without a SHA-256 digest");
             return false;
         }
-        if (e->pcr >= 24) {
+        if (ev.pcr >= 24) {
             strcpy(why, "an event for a PCR over 23");
             return false;
         }
+        e->pcr = ev.pcr;
+        e->type = ev.type;
+        memcpy(e->sha256, ev.sha256, 32);
+        for (; t < ev.data_len && t < TEXT_MAX - 1 && ev.data[t]; t++)
+            e->text[t] = ev.data[t] >= 0x20 && ev.data[t] < 0x7f ? (char)ev.data[t] : '?';
+        e->text[t] = '\0';
+        describe(e->type, ev.data, ev.data_len, e->desc, sizeof(e->desc));
+        at += n;
         nr_events++;
     }
     return true;

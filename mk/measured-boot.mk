@@ -24,13 +24,13 @@ $(BUILD)/fuzz/fuzz_manifest: tests/fuzz/fuzz_manifest.c $(MANIFEST_HOST_SRCS) $(
 		$(SODIUM_HOST_LIBS)
 
 $(BUILD)/host/bin/flaxen-verify: measured-boot/flaxen-verify.c xen/common/manifest.c \
-		xen/common/sha256.c xen/include/flaxen/manifest.h xen/include/flaxen/sha256.h \
-		measured-boot/tool.c measured-boot/tool.h measured-boot/authenticode.c \
-		measured-boot/authenticode.h
+		xen/common/sha256.c xen/common/event_log.c xen/include/flaxen/manifest.h \
+		xen/include/flaxen/sha256.h xen/include/flaxen/event_log.h measured-boot/tool.c \
+		measured-boot/tool.h measured-boot/authenticode.c measured-boot/authenticode.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -I. -Ixen/include -o $@ $< xen/common/manifest.c \
-		xen/common/sha256.c measured-boot/tool.c measured-boot/authenticode.c $(HOST_LDFLAGS) \
-		-ltss2-mu $(SODIUM_HOST_LIBS) -lcrypto
+		xen/common/sha256.c xen/common/event_log.c measured-boot/tool.c \
+		measured-boot/authenticode.c $(HOST_LDFLAGS) -ltss2-mu $(SODIUM_HOST_LIBS) -lcrypto
 
 host-tools: $(BUILD)/host/bin/flaxen-manifest $(BUILD)/host/bin/flaxen-verify
 

@@ -47,7 +47,7 @@ int event_log_append(struct event_log *log, unsigned pcr, uint32_t type, const u
 
 /* ---------------------------------------------------------------- reading a log */
 
-#define EVENT_LOG_MAX_ALGS 8
+#define EVENT_LOG_MAX_ALGS 16
 
 /* The digest algorithms a log's Spec ID header lists. */
 struct event_log_algs {
