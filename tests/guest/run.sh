@@ -157,6 +157,14 @@ parse_scenario() {
 
 # ---------------------------------------------------------------- QEMU command line
 
+# tpm=yes: a fresh software TPM for this boot ($log_dir/NAME.tpm, started before QEMU runs).
+attach_tpm() {
+    [ "$s_tpm" = yes ] || return 0
+    tpm_dir="$log_dir/$1.tpm"
+    rm -rf "$tpm_dir"
+    mapfile -t -O "${#qemu_cmd[@]}" qemu_cmd < <(swtpm_qemu_args "$tpm_dir")
+}
+
 # Fills qemu_cmd for the scenario; returns non-zero (with a message) if it cannot.
 build_command() {
     local name=$1 module kind addr image bootargs device
@@ -188,11 +196,7 @@ build_command() {
     [ -n "$s_append" ] && qemu_cmd+=(-append "$s_append")
     for device in "${s_device[@]}"; do qemu_cmd+=(-device "$device"); done
     qemu_cmd+=("${s_qemu_args[@]}")
-    if [ -n "$s_hypervisor" ] && [ "$s_tpm" = yes ]; then
-        tpm_dir="$log_dir/$name.tpm"
-        rm -rf "$tpm_dir"
-        mapfile -t -O "${#qemu_cmd[@]}" qemu_cmd < <(swtpm_qemu_args "$tpm_dir")
-    fi
+    [ -z "$s_hypervisor" ] || attach_tpm "$name"
     if [ -n "$s_hypervisor" ] && [ "$s_manifest" != none ]; then
         make_manifest "$name" || return 1
     fi
@@ -211,11 +215,7 @@ build_efi_command() {
     [ ${#s_domains[@]} -eq 0 ] ||
         { build_error="boot=efi: GRUB cannot place domain= kernels at fixed addresses"; return 1; }
     qemu_cmd+=("${s_qemu_args[@]}")
-    if [ "$s_tpm" = yes ]; then
-        tpm_dir="$log_dir/$name.tpm"
-        rm -rf "$tpm_dir"
-        mapfile -t -O "${#qemu_cmd[@]}" qemu_cmd < <(swtpm_qemu_args "$tpm_dir")
-    fi
+    attach_tpm "$name"
     [ "$s_manifest" = none ] || make_manifest "$name" || return 1
     for module in "${s_modules[@]}"; do
         read -r kind addr image bootargs <<<"$module"
