@@ -39,15 +39,15 @@ int efi_handover_check(const struct efi_handover *h, uint64_t max, const uint8_t
     if (h->flags &
         ~(uint32_t)(EFI_HANDOVER_TCG2 | EFI_HANDOVER_LOG_TRUNCATED | EFI_HANDOVER_FINAL_BAD))
         return refuse(why, "unknown flags");
-    *log = (const uint8_t *)(h + 1);
+    if (log)
+        *log = (const uint8_t *)(h + 1);
     return 0;
 }
 
 int efi_handover_apply(struct bootinfo *bi, const struct efi_handover *h, paddr_t pa, uint64_t max,
                        char why[64])
 {
-    const uint8_t *log;
-    int rc = efi_handover_check(h, max, &log, why);
+    int rc = efi_handover_check(h, max, NULL, why);
 
     if (rc)
         return rc;
@@ -59,6 +59,5 @@ int efi_handover_apply(struct bootinfo *bi, const struct efi_handover *h, paddr_
             (struct bootinfo_region){h->reserved[i].base, h->reserved[i].size};
     bi->fw_log = (struct bootinfo_region){h->log_len ? pa + sizeof(*h) : 0, h->log_len};
     bi->fw_log_flags = h->flags;
-    (void)log;
     return 0;
 }

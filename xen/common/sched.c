@@ -124,7 +124,7 @@ void sched_runstate_init(struct vcpu *v)
         (struct vcpu_runstate_info){.state = RUNSTATE_offline, .state_entry_time = arch_time_ns()};
 }
 
-void sched_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
+static void runstate_get(struct vcpu *v, struct vcpu_runstate_info *out)
 {
     spin_lock(&sched_lock);
     *out = v->runstate;
@@ -147,7 +147,7 @@ void sched_runstate_publish(struct vcpu *v)
     /* The domain's lock: the pages cannot be moved or given back meanwhile. */
     spin_lock(&v->domain->lock);
     split = v->runstate_split;
-    sched_runstate_get(v, &r);
+    runstate_get(v, &r);
     if (v->runstate_pa[0]) {
         memcpy(arch_phys_to_virt(v->runstate_pa[0]), bytes, split);
         arch_dcache_clean(arch_phys_to_virt(v->runstate_pa[0]), split);

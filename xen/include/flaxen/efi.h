@@ -48,7 +48,7 @@ struct efi_handover {
 
 /*
  * Checks a block found at `block` (`max` bytes readable) and, when it is
- * sound, points *log at the firmware's event log in it. 0, or a negative
+ * sound, points *log (unless NULL) at the firmware's event log in it. 0, or a negative
  * error with a reason in why[64].
  */
 int efi_handover_check(const struct efi_handover *block, uint64_t max, const uint8_t **log,

@@ -53,12 +53,11 @@ void sched_vcpu_stop(struct vcpu *v);
 
 /*
  * Run states (public/vcpu.h): every state change counts the time spent in
- * the old one. init: a new vCPU, offline from now. get: a consistent copy.
- * publish: into the guest's copy, if it registered one (v on no CPU, or the
- * caller); sched_run does it each time it puts v on a CPU.
+ * the old one. init: a new vCPU, offline from now. publish: a consistent
+ * copy into the guest's, if it registered one (v on no CPU, or the caller);
+ * sched_run does it each time it puts v on a CPU.
  */
 void sched_runstate_init(struct vcpu *v);
-void sched_runstate_get(struct vcpu *v, struct vcpu_runstate_info *out);
 void sched_runstate_publish(struct vcpu *v);
 
 /*
