@@ -88,7 +88,7 @@ expect xl_create_unlisted_memory_back "$before" "$(memory_back "$before")"
 # The policy at work on the domU's probe (tests/linux/domu-init.sh): "N RESULT" of its
 # newest probe line on the hypervisor's console.
 last_probe() {
-    xl dmesg | $bb sed -n 's/.*FLAXEN-DOMU-PROBE \([0-9]*\) compile_info=\([a-z]*\).*/\1 \2/p' | $bb tail -1
+    xl dmesg | $bb sed -n 's/.*FLAXEN-DOMU-PROBE \([0-9]*\) readconsole=\([a-z]*\).*/\1 \2/p' | $bb tail -1
 }
 # Waits (up to 30 s) for a probe numbered above $1 with result $2; prints the last probe.
 wait_probe() {
@@ -105,6 +105,18 @@ policy_at_work() {
     probe=$(wait_probe 0 denied)
     expect domu_denied denied "${probe#* }"
     n=${probe%% *}
+    # The refusal as the domU saw it (EACCES from the hypercall, through xl) and the AVC
+    # line it left on the hypervisor's console.
+    if xl dmesg | $bb grep -q "FLAXEN-DOMU-PROBE $n readconsole=denied (xl: reading the hypervisor's console: Permission denied"; then
+        pass domu_denied_eacces
+    else
+        fail domu_denied_eacces "$(xl dmesg | $bb grep "FLAXEN-DOMU-PROBE $n ")"
+    fi
+    if xl dmesg | $bb grep -qE "^avc:  denied  \{ readconsole \} for domid=$1 scontext=system_u:system_r:domU_t tcontext=system_u:system_r:xen_t tclass=xen$"; then
+        pass domu_denial_logged
+    else
+        fail domu_denial_logged "$(xl dmesg | $bb grep 'avc:' | $bb tail -3 | $bb tr '\n' '|')"
+    fi
     flask-setenforce 0
     probe=$(wait_probe "$n" allowed)
     expect domu_permissive_allows allowed "${probe#* }"
@@ -142,7 +154,7 @@ if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
     else
         fail linux_domu_listed "$(xl list -Z | $bb tr '\n' '|')"
     fi
-    policy_at_work
+    policy_at_work "$(xl list | $bb awk '$1 == "linux" { print $2 }')"
     xl destroy linux
     expect linux_domu_destroyed "$before" "$(memory_back "$before")"
 else
