@@ -12,8 +12,10 @@
 #   tests/guest/checks/efi_chain.sh record NONCE SCENARIO LOG
 #       the reference boot: the quote must be sound (signature, nonce, PCR digest = the
 #       log's replay); then its PCR 0-7 events become efi-firmware.golden
-#   tests/guest/checks/efi_chain.sh trusted NONCE SCENARIO LOG
-#       the verdict must be TRUSTED, and a stale nonce must be refused
+#   tests/guest/checks/efi_chain.sh trusted NONCE SCENARIO [DOMAIN...] LOG
+#       the verdict must be TRUSTED, and a stale nonce must be refused; each DOMAIN (one
+#       dom0 built at run time, measured into PCR 12 outside the quote of PCRs 0-11) must
+#       be reported as not verified, never as OK
 #   tests/guest/checks/efi_chain.sh untrusted NONCE SCENARIO LOG NAME...
 #       the verdict must be UNTRUSTED, with a failed check naming each NAME
 #
@@ -77,8 +79,10 @@ append=$(sed -n 's/^append=//p' "tests/guest/scenarios/$scenario.scenario")
 {
     grep -v '^#' "$reference"
     cat "$logs/$scenario.efi/grub.golden"
+    # Through GRUB dom0 is the only domain built at boot (PCR 11); the manifest's other
+    # entries are domains dom0 builds later, measured into PCR 12 when sealed.
     "$V" golden --cmdline "$append" --policy "$BUILD/policy/flaxen.30" \
-        --manifest "$logs/$scenario.manifest"
+        --manifest "$logs/$scenario.manifest" --boot dom0
 } >"$tmp/golden" || { fail "golden values" "could not be put together"; exit 0; }
 
 "$V" check "${args[@]}" --golden "$tmp/golden" >"$tmp/out" 2>&1
@@ -101,6 +105,14 @@ trusted)
     else
         fail "tpm2_eventlog parses the continued log" "$(tail -3 "$tmp/eventlog" | tr '\n' ' ')"
     fi
+    for name in "${names[@]}"; do
+        if grep -q "^  --   flaxen: domain $name: in PCR 12, which the quote does not cover: not verified" "$tmp/out" &&
+            ! grep -q "^  OK   flaxen: domain $name:" "$tmp/out"; then
+            pass "domain $name (PCR 12, not quoted) is reported as not verified"
+        else
+            fail "domain $name (PCR 12, not quoted) is reported as not verified" "$(grep "domain $name" "$tmp/out")"
+        fi
+    done
     "$V" check "${args[@]/$nonce/00${nonce:2}}" --golden "$tmp/golden" >"$tmp/stale" 2>&1
     [ $? -eq 1 ] && grep -q "FAIL nonce" "$tmp/stale" && pass "a stale nonce is refused" ||
         fail "a stale nonce is refused" "$(grep VERDICT "$tmp/stale")"
