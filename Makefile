@@ -157,7 +157,7 @@ check: deps
 	$(Q)tests/run.sh
 
 run: deps
-	$(Q)$(MAKE) --no-print-directory policy host-tools hyp guests
+	$(Q)$(MAKE) --no-print-directory policy host-tools hyp guests linux
 	$(Q)scripts/demo.sh
 
 bench: deps

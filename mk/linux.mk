@@ -5,6 +5,9 @@
 #   $(BUILD)/linux/dom0.cpio.gz  busybox-static, the kernel's Xen modules, dom0's tools
 #                                (mk/tools.mk), the policy for the policy tests and
 #                                tests/linux/dom0-init.sh as /init (scripts/linux-initramfs.sh)
+#   $(BUILD)/linux/chain.cpio.gz dom0 booted through the measured chain (make run, scenario
+#                                hyp-efi-linux): tests/linux/chain-init.sh, xl, the flask tools,
+#                                flaxen-attest and the Linux domU
 #   $(BUILD)/linux/bench.cpio.gz /init prints its marker and powers off (make bench)
 #   make linux                   all of them
 
@@ -41,11 +44,21 @@ $(LINUX_OUT)/domu.cpio.gz: tests/linux/domu-init.sh scripts/linux-initramfs.sh s
 		$(LINUX_STAMPS) $(TOOLS_ARM64)/xl
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-init.sh $(TOOLS_ARM64)/xl=/usr/bin/xl
 
+CHAIN_FILES = $(TOOLS_ARM64)/flask=/usr/bin/flask $(FLASK_TOOL_NAMES:%=@flask=/usr/bin/%) \
+	$(TOOLS_ARM64)/xl=/usr/bin/xl $(TOOLS_ARM64)/flaxen-attest=/usr/bin/flaxen-attest \
+	tests/linux/xl/linux.cfg=/etc/xl/linux.cfg $(LINUX_OUT)/Image=/usr/share/flaxen/Image \
+	$(LINUX_OUT)/domu.cpio.gz=/usr/share/flaxen/domu.cpio.gz
+
+$(LINUX_OUT)/chain.cpio.gz: tests/linux/chain-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
+		$(LINUX_STAMPS) $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(TOOLS_ARM64)/flaxen-attest \
+		tests/linux/xl/linux.cfg $(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/chain-init.sh $(CHAIN_FILES)
+
 # make bench: an initramfs whose /init only prints its marker and powers off.
 $(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
 		$(LINUX_STAMPS)
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-init.sh
 
 .PHONY: linux
-linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/domu.cpio.gz \
+linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/domu.cpio.gz $(LINUX_OUT)/chain.cpio.gz \
 	$(LINUX_OUT)/bench.cpio.gz

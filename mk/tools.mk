@@ -4,6 +4,7 @@
 #
 #   $(BUILD)/tools/arm64/flask   the flask-* tools, one program run under each name
 #   $(BUILD)/tools/arm64/xl      the toolstack (tools/xl/xl.c)
+#   $(BUILD)/tools/arm64/flaxen-attest  a TPM quote for a verifier (tools/attest/)
 #   make tools                   all of them
 
 TOOLS_ARM64 := $(BUILD)/tools/arm64
@@ -22,9 +23,14 @@ $(TOOLS_ARM64)/xl: tools/xl/xl.c $(TOOLS_LIB) $(wildcard xen/include/public/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< tools/lib/xencall.c tools/lib/flaskop.c
 
+$(TOOLS_ARM64)/flaxen-attest: tools/attest/flaxen-attest.c tools/lib/xencall.c tools/lib/xencall.h \
+		xen/include/public/sysctl.h
+	@mkdir -p $(dir $@)
+	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< tools/lib/xencall.c
+
 # The names the flask program answers to (tools/flask/utils/flask.c).
 FLASK_TOOL_NAMES := flask-getenforce flask-setenforce flask-loadpolicy flask-get-bool \
 	flask-set-bool flask-label-pci flask-label-dt flask-avc-stats
 
 .PHONY: tools
-tools: $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl
+tools: $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(TOOLS_ARM64)/flaxen-attest

@@ -2,8 +2,9 @@
 # What `make run` shows today: the policy built from flask/policy/, checked,
 # queried and a denial explained, all by Flaxen's own security server; then
 # the measured chain under QEMU with a software TPM: UEFI firmware -> GRUB ->
-# Flaxen -> dom0 labeled from the signed manifest, a denial, and a verifier's
-# verdict on dom0's quote of PCRs 0-11 against golden values.
+# Flaxen -> Debian's Linux as dom0, labeled from the signed manifest, which
+# starts a labeled Linux domU with xl; denials; and a verifier's verdict on
+# dom0's quote of PCRs 0-11 against golden values.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -48,7 +49,12 @@ if [ ! -f "$log" ]; then
 fi
 step "What the firmware, GRUB and the hypervisor said (excerpt of $log)"
 tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;=]*[a-zA-Z]//g' |
-    grep -E '^(UEFI firmware|BdsDxe: starting|Welcome to GRUB|Flaxen|sha256|crypto self-test|Flask: mode|measured boot|  EFI hand-over|domain [0-9]+ \(|avc:  denied|\(d0\) \[guest\] attest: policy)' || true
+    grep -E '^(UEFI firmware|BdsDxe: starting|Welcome to GRUB|Flaxen|sha256|crypto self-test|Flask: mode|measured boot|  EFI hand-over|domain [0-9]+ \(|avc:  denied)' |
+    awk '!seen[$0]++' || true
+
+step "What dom0 did: Debian's Linux on its console hvc0 (the domU's own lines are (dN))"
+tr -d '\r' <"$log" | grep -E '^\(d0\) |FLAXEN-DOMU-MARKER' |
+    grep -vE '^\(d0\) (\[|attest: |\[test\] PASS)' | sed 's/^(d0) //' || true
 
 step "GRUB's configuration on the ESP (every line is measured into PCR 8, the file into PCR 9)"
 cat "$BUILD/guest/logs/chain.efi/esp/flaxen/grub.cfg"
@@ -70,7 +76,7 @@ echo "golden values: PCRs 0-7 from the reference boot, 8-9 predicted from the ES
     grep -v '^#' "$BUILD/golden/efi-firmware.golden"
     cat "$BUILD/guest/logs/chain.efi/grub.golden"
     "$BUILD/host/bin/flaxen-verify" golden --cmdline "$append" --policy "$BUILD/policy/flaxen.30" \
-        --manifest "$BUILD/guest/logs/chain.manifest"
+        --manifest "$BUILD/guest/logs/chain.manifest" --boot dom0
 } >"$tmp/golden"
 grep -c '^[0-9]' "$tmp/golden" | sed 's/$/ golden events/'
 show "$BUILD/host/bin/flaxen-verify" check --quote "$tmp/quote" --signature "$tmp/signature" \
