@@ -12,6 +12,7 @@
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
+#include <flaxen/domain_boot.h>
 #include <flaxen/event_channel.h>
 #include <flaxen/grant_table.h>
 #include <flaxen/lib.h>
@@ -394,10 +395,23 @@ uint64_t domain_page_count(const struct domain *d)
     return pages;
 }
 
+/* The extent of d holding the page at gpa (lock held): its index, or d->nr_extents. */
+static unsigned extent_at(const struct domain *d, uint64_t gpa)
+{
+    unsigned i;
+
+    for (i = 0; i < d->nr_extents; i++)
+        if (gpa >= d->extents[i].gpa &&
+            gpa - d->extents[i].gpa < (PAGE_SIZE << d->extents[i].order))
+            break;
+    return i;
+}
+
 int domain_populate(struct domain *d, uint64_t gpa, unsigned order)
 {
     uint64_t pages = 1ull << order, limit;
     paddr_t pa;
+    unsigned x;
     int rc = 0;
 
     if (order > PAGE_ALLOC_MAX_ORDER || !IS_ALIGNED(gpa, PAGE_SIZE << order) ||
@@ -407,10 +421,20 @@ int domain_populate(struct domain *d, uint64_t gpa, unsigned order)
         if (arch_domain_translate(d, gpa + (i << PAGE_SHIFT), false, &pa) == 0)
             return -EEXIST;
     spin_lock(&d->lock);
+    if (d->state == DOMAIN_BUILDING && (d->sealed || d->sealing)) {
+        spin_unlock(&d->lock);
+        return -EBUSY; /* what was measured is what runs */
+    }
+    if (order == 0 && (x = extent_at(d, gpa)) != d->nr_extents) {
+        /* a page punched out of its extent (punch_page) comes back */
+        const struct domain_extent *e = &d->extents[x];
+
+        rc = arch_domain_map_ram(d, gpa, e->pa + (gpa - e->gpa), PAGE_SIZE) ? -ENOMEM : 0;
+        spin_unlock(&d->lock);
+        return rc;
+    }
     limit = d->max_pages ? d->max_pages : d->ram_size >> PAGE_SHIFT;
-    if (d->state == DOMAIN_BUILDING && (d->sealed || d->sealing))
-        rc = -EBUSY; /* what was measured is what runs */
-    else if (d->nr_extents == DOMAIN_MAX_EXTENTS || domain_page_count(d) + pages > limit)
+    if (d->nr_extents == DOMAIN_MAX_EXTENTS || domain_page_count(d) + pages > limit)
         rc = -ENOMEM;
     else if (alloc_pages(order, &pa))
         rc = -ENOMEM;
@@ -422,6 +446,34 @@ int domain_populate(struct domain *d, uint64_t gpa, unsigned order)
     }
     spin_unlock(&d->lock);
     return rc;
+}
+
+/*
+ * One page of a larger extent taken out of the domain's view (a balloon
+ * driver making room for a grant mapping): unmapped, but kept for the domain
+ * and freed with its extent; populating the frame again maps it back. Lock
+ * held. 0, -ENOENT (not the extent's own page there now), -EBUSY.
+ */
+static int punch_page(struct domain *d, uint64_t gpa)
+{
+    unsigned i = extent_at(d, gpa);
+    paddr_t pa, now;
+
+    if (i == d->nr_extents)
+        return -ENOENT;
+    pa = d->extents[i].pa + (gpa - d->extents[i].gpa);
+    if (arch_domain_translate(d, gpa, false, &now) || now != pa)
+        return -ENOENT;
+    for (unsigned v = 0; v < d->nr_vcpus; v++) {
+        paddr_t vi = d->vcpus[v]->vcpu_info ? arch_virt_to_phys(d->vcpus[v]->vcpu_info) : 0;
+
+        if ((vi & ~(paddr_t)(PAGE_SIZE - 1)) == pa)
+            return -EBUSY;
+        for (unsigned k = 0; k < 2; k++)
+            if ((d->vcpus[v]->runstate_pa[k] & ~(paddr_t)(PAGE_SIZE - 1)) == pa)
+                return -EBUSY;
+    }
+    return arch_domain_clear_page(d, gpa, NULL) ? -ENOMEM : 0;
 }
 
 int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
@@ -439,8 +491,9 @@ int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
         return -EBUSY; /* what was measured is what runs */
     }
     if (i == d->nr_extents) {
+        rc = order == 0 ? punch_page(d, gpa) : -ENOENT;
         spin_unlock(&d->lock);
-        return -ENOENT;
+        return rc;
     }
     e = d->extents[i];
     for (unsigned v = 0; v < d->nr_vcpus && !rc; v++) {
@@ -472,8 +525,36 @@ int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
     return 0;
 }
 
+int domain_add_magic_page(struct domain *d, uint64_t gpa)
+{
+    paddr_t pa;
+    int rc = 0;
+
+    if (!IS_ALIGNED(gpa, PAGE_SIZE) || gpa >= DOMAIN_GUEST_RAM_BASE)
+        return -EINVAL;
+    spin_lock(&d->lock);
+    if (d->magic_pa || arch_domain_translate(d, gpa, false, &pa) == 0)
+        rc = -EEXIST;
+    else if (alloc_pages(0, &pa))
+        rc = -ENOMEM;
+    else {
+        memset(arch_phys_to_virt(pa), 0, PAGE_SIZE);
+        if (arch_domain_map_ram(d, gpa, pa, PAGE_SIZE)) {
+            BUG_ON(free_pages(pa, 0));
+            rc = -ENOMEM;
+        } else {
+            d->magic_pa = pa;
+            d->magic_gpa = gpa;
+        }
+    }
+    spin_unlock(&d->lock);
+    return rc;
+}
+
 bool domain_owns_page(const struct domain *d, paddr_t pa)
 {
+    if (d->magic_pa && pa >= d->magic_pa && pa - d->magic_pa < PAGE_SIZE)
+        return true;
     for (unsigned i = 0; i < d->nr_extents; i++)
         if (pa >= d->extents[i].pa && pa - d->extents[i].pa < (PAGE_SIZE << d->extents[i].order))
             return true;
@@ -496,6 +577,10 @@ void domain_destroy(struct domain *d)
     for (unsigned i = 0; i < d->nr_extents; i++) {
         BUG_ON(free_pages(d->extents[i].pa, d->extents[i].order));
         pages += 1ull << d->extents[i].order;
+    }
+    if (d->magic_pa) {
+        BUG_ON(free_pages(d->magic_pa, 0));
+        pages++;
     }
     printk("domain %u (%s) destroyed: %lu pages of RAM returned\n", d->id, d->name,
            (unsigned long)pages);

@@ -215,11 +215,30 @@ static bool port_snapshot(struct domain *d, evtchn_port_t port, struct evtchn *o
     return ok;
 }
 
+long evtchn_alloc_unbound(struct domain *actor, struct domain *d, struct domain *r)
+{
+    uint32_t sid;
+    evtchn_port_t port;
+    long rc;
+
+    if (xsm_transition_sid(d->sid, r->sid, SECCLASS_EVENT, &sid))
+        return -EINVAL;
+    rc = xsm_hook_obj2(XSM_HOOK_EVTCHN_ALLOC_UNBOUND, actor, d, sid, r->sid);
+    if (rc)
+        return rc;
+    spin_lock(&evtchn_lock);
+    port = port_alloc(d);
+    if (port)
+        d->evtchn[port] =
+            (struct evtchn){.state = ECS_UNBOUND, .sid = sid, .u.unbound_remote = r->id};
+    spin_unlock(&evtchn_lock);
+    return port ? (long)port : -ENOSPC;
+}
+
 static long op_alloc_unbound(struct vcpu *v, uint64_t gva)
 {
     struct evtchn_alloc_unbound a;
     struct domain *d, *r;
-    uint32_t sid;
     long rc = copy_in(v, &a, gva, sizeof(a));
 
     if (rc)
@@ -228,20 +247,12 @@ static long op_alloc_unbound(struct vcpu *v, uint64_t gva)
     r = domain_get(a.remote_dom, v->domain);
     if (!d || !r) {
         rc = -ESRCH;
-    } else if (xsm_transition_sid(d->sid, r->sid, SECCLASS_EVENT, &sid)) {
-        rc = -EINVAL;
     } else {
-        rc = xsm_hook_obj2(XSM_HOOK_EVTCHN_ALLOC_UNBOUND, v->domain, d, sid, r->sid);
-    }
-    if (!rc) {
-        spin_lock(&evtchn_lock);
-        a.port = port_alloc(d);
-        if (a.port) {
-            d->evtchn[a.port] =
-                (struct evtchn){.state = ECS_UNBOUND, .sid = sid, .u.unbound_remote = r->id};
+        rc = evtchn_alloc_unbound(v->domain, d, r);
+        if (rc > 0) {
+            a.port = (evtchn_port_t)rc;
+            rc = copy_out(v, gva, &a, sizeof(a));
         }
-        spin_unlock(&evtchn_lock);
-        rc = a.port ? copy_out(v, gva, &a, sizeof(a)) : -ENOSPC;
     }
     if (d)
         domain_put(d);

@@ -86,6 +86,25 @@ static int grow(struct domain *d, unsigned frames)
     return 0;
 }
 
+int gnttab_seed(struct domain *d, uint32_t ref, uint16_t grantee, uint64_t gfn)
+{
+    struct grant_entry_v1 *e;
+    int rc;
+
+    if (ref >= GNTTAB_NR_RESERVED_ENTRIES || gfn == 0 || gfn >= (IPA_LIMIT >> PAGE_SHIFT))
+        return -EINVAL;
+    spin_lock(&grant_lock);
+    rc = grow(d, 1);
+    if (!rc) {
+        e = entry_of(d, ref);
+        e->domid = grantee;
+        e->frame = (uint32_t)gfn;
+        __atomic_store_n(&e->flags, (uint16_t)GTF_permit_access, __ATOMIC_RELEASE);
+    }
+    spin_unlock(&grant_lock);
+    return rc;
+}
+
 int gnttab_add_to_physmap(struct domain *d, uint64_t idx, uint64_t gfn)
 {
     struct grant_table *gt = d->grant;

@@ -11,14 +11,18 @@
  * digests, and its label must be the one the builder asked for (the XSM hook
  * checked flaxen:seal and the relabel permissions to that label before
  * anything was copied). The hypervisor writes the device tree and the entry
- * point itself, records the domain in PCR 12 and only then marks it sealed:
+ * point itself, gives the domain a console ring with the builder as the
+ * backend if it asks (FLAXEN_SEAL_CONSOLE), records the domain in PCR 12 and
+ * only then marks it sealed:
  * until then no caller can unpause it.
  */
 #include <flaxen/arch.h>
 #include <flaxen/console.h>
 #include <flaxen/domain.h>
 #include <flaxen/domain_boot.h>
+#include <flaxen/event_channel.h>
 #include <flaxen/format.h>
+#include <flaxen/grant_table.h>
 #include <flaxen/kernel_image.h>
 #include <flaxen/manifest.h>
 #include <flaxen/measured_boot.h>
@@ -29,6 +33,8 @@
 #include <flaxen/tpm.h>
 #include <flaxen/xmalloc.h>
 #include <public/domctl.h>
+#include <public/grant_table.h>
+#include <public/hvm_op.h>
 #include <xsm/xsm.h>
 #include <xsm/xsm_hooks.h>
 
@@ -87,6 +93,33 @@ struct seal_work {
     uint8_t bounce[SEAL_CHUNK];
 };
 
+/*
+ * The console ring, as Xen's toolstack sets one up for a guest's hvc0: a
+ * zeroed page outside the domain's RAM, an event channel of the domain only
+ * the builder may bind (created under the builder's XSM check, with the
+ * domain's final label), the page granted to the builder in reserved entry
+ * GNTTAB_RESERVED_CONSOLE, and the two HVM parameters the guest reads.
+ */
+static long seal_console(struct vcpu *v, struct domain *d, char *err)
+{
+    uint64_t gfn = DOMAIN_CONSOLE_GPA >> PAGE_SHIFT;
+    long port = domain_add_magic_page(d, DOMAIN_CONSOLE_GPA);
+
+    if (!port)
+        port = evtchn_alloc_unbound(v->domain, d, v->domain);
+    if (port > 0 && gnttab_seed(d, GNTTAB_RESERVED_CONSOLE, v->domain->id, gfn))
+        port = -ENOMEM;
+    if (port <= 0) {
+        format_snprintf(err, SEAL_ERROR_LEN, "its console ring could not be set up");
+        return port ? port : -EINVAL;
+    }
+    spin_lock(&d->lock);
+    d->hvm_params[HVM_PARAM_CONSOLE_PFN] = gfn;
+    d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN] = (uint64_t)port;
+    spin_unlock(&d->lock);
+    return 0;
+}
+
 static long seal(struct vcpu *v, struct domain *d, const struct xen_domctl_flaxen_seal *s,
                  struct seal_work *w, char *err)
 {
@@ -95,7 +128,7 @@ static long seal(struct vcpu *v, struct domain *d, const struct xen_domctl_flaxe
     char *cmdline = w->cmdline, *requested = w->requested, *context = w->context;
     struct guest_layout layout;
     struct kernel_image k;
-    uint32_t sid, self_sid;
+    uint32_t sid, self_sid, old_sid, old_self_sid;
     long rc;
 
     if (copy_from_guest(v, cmdline, s->cmdline, s->cmdline_len) ||
@@ -134,15 +167,28 @@ static long seal(struct vcpu *v, struct domain *d, const struct xen_domctl_flaxe
     rc = domain_write_fdt(d, cmdline, &layout, s->ramdisk_size != 0, err);
     if (rc)
         return rc;
-    rc = measured_boot_record(PCR_RUNTIME_DOMAINS, s->name, d->id, context, image, config,
-                              w->tpm_err);
-    if (rc) {
-        format_snprintf(err, SEAL_ERROR_LEN, "%s", w->tpm_err);
-        return rc;
-    }
+    /* The label first: the console's event channel is labeled from it. Undone on failure. */
     spin_lock(&d->lock);
+    old_sid = d->sid;
+    old_self_sid = d->self_sid;
     d->sid = sid;
     d->self_sid = self_sid;
+    spin_unlock(&d->lock);
+    if (s->flags & FLAXEN_SEAL_CONSOLE)
+        rc = seal_console(v, d, err);
+    if (!rc) {
+        rc = measured_boot_record(PCR_RUNTIME_DOMAINS, s->name, d->id, context, image, config,
+                                  w->tpm_err);
+        if (rc)
+            format_snprintf(err, SEAL_ERROR_LEN, "%s", w->tpm_err);
+    }
+    spin_lock(&d->lock);
+    if (rc) {
+        d->sid = old_sid;
+        d->self_sid = old_self_sid;
+        spin_unlock(&d->lock);
+        return rc;
+    }
     d->boot_entry = layout.entry;
     d->boot_x0 = layout.dtb_base;
     strlcpy(d->name, s->name, sizeof(d->name));
@@ -164,6 +210,7 @@ long domctl_flaxen_seal(struct vcpu *v, struct domain *d, struct xen_domctl_flax
     if (d == v->domain || !manifest_name_valid(s->name, sizeof(s->name)) || s->image_size < 64 ||
         s->image_size > SEAL_IMAGE_MAX || s->ramdisk_size > SEAL_IMAGE_MAX ||
         (s->ramdisk_size == 0) != (s->ramdisk == 0) || s->cmdline_len >= BOOTINFO_CMDLINE_MAX ||
+        (s->flags & ~FLAXEN_SEAL_CONSOLE) || s->pad ||
         xsm_sid_to_context(s->ssidref, context, sizeof(context)))
         return -EINVAL;
     /* flaxen:seal on the domain, and relabelfrom/relabelto/transition to the label asked for. */

@@ -102,6 +102,8 @@ struct domain {
     uint64_t ram_size;
     struct domain_extent extents[DOMAIN_MAX_EXTENTS];
     unsigned nr_extents;
+    paddr_t magic_pa;   /* the builder's page outside RAM (console ring), 0 = none */
+    uint64_t magic_gpa; /* where the domain sees it */
 
     struct mmio_region mmio[DOMAIN_MAX_MMIO];
     unsigned nr_mmio;
@@ -158,9 +160,21 @@ uint64_t domain_page_count(const struct domain *d);
  * Gives back the extent of exactly 2^order pages that starts at gpa
  * (memory_op decrease_reservation): unmapped, then freed. 0, -ENOENT (no
  * such extent), -EBUSY (a vCPU's vcpu_info is in it, or pages of the domain
- * are mapped by other domains).
+ * are mapped by other domains). A single page inside a larger extent (how
+ * Linux's balloon driver makes room for grant mappings) is only unmapped: it
+ * stays the domain's, freed with its extent, and domain_populate of that
+ * frame maps it back.
  */
 int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order);
+
+/*
+ * The page the domain builder adds outside the domain's RAM, zeroed, at gpa
+ * (DOMAIN_MAGIC_GPA: the console ring), beyond its page limit, as Xen's
+ * toolstack adds its "magic" pages. It is the domain's (grantable) until the
+ * domain is destroyed. 0, -EEXIST (one is there already, or gpa is mapped),
+ * -ENOMEM.
+ */
+int domain_add_magic_page(struct domain *d, uint64_t gpa);
 
 /*
  * Copies `len` bytes from hypervisor memory into the domain's RAM at `gpa`

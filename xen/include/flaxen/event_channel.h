@@ -53,6 +53,12 @@ int evtchn_domain_init(struct domain *d);
  */
 void evtchn_domain_destroy(struct domain *d);
 
+/*
+ * A new port of d, unbound, that only domain r may bind (EVTCHNOP_alloc_unbound
+ * on behalf of `actor`, under its XSM check): the port, or -errno.
+ */
+long evtchn_alloc_unbound(struct domain *actor, struct domain *d, struct domain *r);
+
 /* Raises global VIRQ `virq` of d, if d bound it (e.g. VIRQ_DOM_EXC for dom0). */
 void evtchn_send_virq(struct domain *d, unsigned virq);
 

@@ -51,6 +51,13 @@ void gnttab_domain_destroy(struct domain *d);
  */
 int gnttab_add_to_physmap(struct domain *d, uint64_t idx, uint64_t gfn);
 
+/*
+ * What the domain builder writes into reserved entry ref (< 8) of d's table:
+ * d grants `grantee` access to its frame gfn (the console ring to the console
+ * backend, say). 0, -EINVAL, -ENOMEM.
+ */
+int gnttab_seed(struct domain *d, uint32_t ref, uint16_t grantee, uint64_t gfn);
+
 /* grant_table_op(cmd, uop array, count). */
 void do_grant_table_op(struct vcpu *v, const uint64_t args[HYPERCALL_ARGS],
                        struct hypercall_result *result);

@@ -133,7 +133,16 @@ struct xen_domctl_flaxen_seal {
     xen_guest_handle_t cmdline; /* IN: the command line, no NUL */
     uint32_t cmdline_len;       /* IN: < 512 */
     uint32_t ssidref;           /* IN: the label asked for */
+    uint32_t flags;             /* IN: FLAXEN_SEAL_* */
+    uint32_t pad;               /* 0 */
 };
+
+/*
+ * The domain gets a Xen console ring whose backend is the caller: a page at
+ * 0x39000000 granted to it (grant entry 0), an event channel only it may bind
+ * (its EVTCHNOP_alloc_unbound check), HVM_PARAM_CONSOLE_PFN/EVTCHN.
+ */
+#define FLAXEN_SEAL_CONSOLE (1u << 0)
 
 /* Arm's vCPU context (arch-arm.h), AArch64 view of the registers. */
 struct vcpu_guest_core_regs {
@@ -182,7 +191,7 @@ _Static_assert(offsetof(struct xen_domctl_getdomaininfo, ssidref) == 72, "ssidre
 _Static_assert(offsetof(struct xen_domctl_getdomaininfo, arch_config) == 104, "arch_config");
 _Static_assert(sizeof(struct xen_domctl_getvcpuinfo) == 24, "getvcpuinfo");
 _Static_assert(sizeof(struct xen_domctl_vcpucontext) == 16, "vcpucontext");
-_Static_assert(sizeof(struct xen_domctl_flaxen_seal) == 112, "flaxen_seal");
+_Static_assert(sizeof(struct xen_domctl_flaxen_seal) == 120, "flaxen_seal");
 _Static_assert(offsetof(struct xen_domctl_flaxen_seal, cmdline_len) == 104, "flaxen_seal.len");
 _Static_assert(sizeof(struct vcpu_guest_core_regs) == 312, "vcpu_guest_core_regs");
 _Static_assert(sizeof(struct vcpu_guest_context) == 352, "vcpu_guest_context");

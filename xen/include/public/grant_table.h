@@ -28,6 +28,14 @@ struct grant_entry_v1 {
     uint32_t frame; /* the granter's guest frame number */
 };
 
+/*
+ * Entries 0-7 belong to the domain builder, not the guest: 0 grants the
+ * console ring to its backend, 1 the xenstore ring.
+ */
+#define GNTTAB_NR_RESERVED_ENTRIES 8u
+#define GNTTAB_RESERVED_CONSOLE 0u
+#define GNTTAB_RESERVED_XENSTORE 1u
+
 #define GTF_invalid 0u
 #define GTF_permit_access 1u
 #define GTF_accept_transfer 2u
