@@ -36,6 +36,15 @@ for _ in $($bb seq 1 120); do
 done
 if [ -n "$marker" ]; then pass domu_marker; else fail domu_marker "the domU printed no marker"; fi
 show xl list -Z
+# Its console (hvc0 on the Xen console ring), read through xl console for three seconds.
+echo "dom0# xl console linux   (its FLAXEN lines)"
+$bb timeout 3 xl console linux </dev/null >/tmp/console 2>&1
+$bb grep 'FLAXEN-DOMU' /tmp/console | $bb tail -3
+if $bb grep -q 'FLAXEN-DOMU-MARKER' /tmp/console; then
+    pass domu_console
+else
+    fail domu_console "$($bb tail -c 200 /tmp/console)"
+fi
 if xl list -Z | $bb grep -qE '^linux +[1-9][0-9]* .* system_u:system_r:domU_t$'; then
     pass domu_labeled
 else

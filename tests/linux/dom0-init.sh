@@ -154,6 +154,18 @@ if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
     else
         fail linux_domu_listed "$(xl list -Z | $bb tr '\n' '|')"
     fi
+    # Its console ring: xl console shows what the domU wrote to hvc0 and passes input in.
+    (echo "hello-from-dom0"; $bb sleep 4) | $bb timeout 6 xl console linux >/tmp/console 2>&1
+    if $bb grep -q 'FLAXEN-DOMU-MARKER: domU /init' /tmp/console; then
+        pass linux_domu_console
+    else
+        fail linux_domu_console "$($bb tail -c 300 /tmp/console | $bb tr '\n' '|')"
+    fi
+    if $bb grep -q 'FLAXEN-DOMU-ECHO: hello-from-dom0' /tmp/console; then
+        pass linux_domu_console_input
+    else
+        fail linux_domu_console_input "$($bb tail -c 300 /tmp/console | $bb tr '\n' '|')"
+    fi
     policy_at_work "$(xl list | $bb awk '$1 == "linux" { print $2 }')"
     xl destroy linux
     expect linux_domu_destroyed "$before" "$(memory_back "$before")"

@@ -1,14 +1,18 @@
 #!/bin/busybox sh
-# /init of the Linux domU that dom0 starts with xl create (hyp-linux-dom0). It has no
-# console device of its own yet (no console ring): it writes its marker to the kernel log,
-# which its boot console (earlycon=xenboot keep_bootcon) sends through console_io to the
-# hypervisor's console, then probes a refused operation until it is destroyed.
+# /init of the Linux domU that dom0 starts with xl create (hyp-linux-dom0). It writes its
+# marker to the kernel log, which goes to its console hvc0 (the Xen console ring, read in
+# dom0 with xl console) and to its boot console (earlycon=xenboot keep_bootcon: console_io,
+# the hypervisor's console), echoes what comes in on hvc0, then probes a refused operation
+# until it is destroyed.
 bb=/bin/busybox
 $bb mkdir -p /proc /sys /dev
 $bb mount -t proc proc /proc
 $bb mount -t sysfs sysfs /sys
 $bb mount -t devtmpfs devtmpfs /dev
 echo "FLAXEN-DOMU-MARKER: domU /init, hypervisor $($bb cat /sys/hypervisor/type)" >/dev/kmsg
+# Its console is hvc0 on the Xen console ring (dom0's xl console): each line typed there
+# comes back through the kernel log, which goes to both consoles.
+(while read -r line; do echo "FLAXEN-DOMU-ECHO: $line" >/dev/kmsg; done </dev/hvc0) &
 # privcmd, for the domU's own hypercalls from user space. Linux 6.1.192 restricts it in a
 # domU to the target domain xenstore names and waits for xenstore first; this domU has no
 # xenstore, and its hypercalls are the test: unrestricted=1 (refused by a locked-down kernel).

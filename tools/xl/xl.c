@@ -8,6 +8,8 @@
  *   xl dmesg [-c]                the hypervisor's console ring (-c: and clear it)
  *   xl pause|unpause|destroy DOMAIN
  *   xl create CONFIG             builds, seals and starts a domain (see cmd_create)
+ *   xl console DOMAIN            its console: the output so far, then live; stdin goes in
+ *                                (Ctrl-] leaves; tools/xl/xl_console.c)
  *
  * DOMAIN is a domain id or a name: Domain-0 for domain 0, and the names
  * `xl create` recorded (there is no xenstore yet; other domains are dN).
@@ -27,6 +29,7 @@
 
 #include "../lib/flaskop.h"
 #include "../lib/xencall.h"
+#include "xl.h"
 #include "public/domctl.h"
 #include "public/memory.h"
 #include "public/sysctl.h"
@@ -60,7 +63,7 @@ static long domctl(uint32_t cmd, domid_t domain)
     return xencall(HC_DOMCTL, (unsigned long)&dc, 0, 0, 0, 0);
 }
 
-static int fail(const char *what, long rc)
+int xl_fail(const char *what, long rc)
 {
     fprintf(stderr, "xl: %s: %s%s\n", what, strerror((int)-rc),
             rc == -EACCES ? " (refused by the security policy: see xl dmesg)" : "");
@@ -121,8 +124,7 @@ static long list_domains(void)
                                                             : MAX_DOMAINS;
 }
 
-/* A domain by id or name; -1 with a message when there is none. */
-static long find_domain(const char *arg)
+long xl_find_domain(const char *arg)
 {
     char *end, name[128];
     unsigned long id = strtoul(arg, &end, 10);
@@ -140,6 +142,16 @@ static long find_domain(const char *arg)
     return -1;
 }
 
+bool xl_domain_alive(uint16_t id)
+{
+    long n = list_domains();
+
+    for (long i = 0; i < n; i++)
+        if (infos[i].domain == id)
+            return !(infos[i].flags & (XEN_DOMINF_dying | XEN_DOMINF_shutdown));
+    return false;
+}
+
 static int cmd_info(int argc, char **argv)
 {
     struct utsname u;
@@ -148,10 +160,10 @@ static int cmd_info(int argc, char **argv)
 
     (void)argv;
     if (argc != 1)
-        return fail("usage: xl info", -EINVAL);
+        return xl_fail("usage: xl info", -EINVAL);
     memset(&sc, 0, sizeof(sc));
     if ((rc = sysctl(XEN_SYSCTL_physinfo)) < 0)
-        return fail("reading the host's physinfo", rc);
+        return xl_fail("reading the host's physinfo", rc);
     struct xen_sysctl_physinfo p = sc.u.physinfo;
     if (uname(&u) == 0) {
         printf("host                   : %s\n", u.nodename);
@@ -174,7 +186,7 @@ static int cmd_info(int argc, char **argv)
     printf("outstanding_claims     : %" PRIu64 "\n", p.outstanding_pages / mib);
     version = xencall(HC_XEN_VERSION, XENVER_version, 0, 0, 0, 0);
     if (version < 0)
-        return fail("reading the hypervisor's version", version);
+        return xl_fail("reading the hypervisor's version", version);
     printf("xen_major              : %ld\n", version >> 16);
     printf("xen_minor              : %ld\n", version & 0xffff);
     printf("xen_extra              : %s\n", version_string(XENVER_extraversion));
@@ -215,14 +227,14 @@ static int cmd_list(int argc, char **argv)
         if (!strcmp(argv[i], "-Z") || !strcmp(argv[i], "--context")) {
             labels = true;
         } else {
-            long id = find_domain(argv[i]);
+            long id = xl_find_domain(argv[i]);
             if (id < 0 || nr_only == MAX_DOMAINS)
                 return 1;
             only[nr_only++] = (domid_t)id;
         }
     }
     if ((rc = list_domains()) < 0)
-        return fail("listing the domains", rc);
+        return xl_fail("listing the domains", rc);
     count = (unsigned)rc;
     printf("Name                                        ID   Mem VCPUs\tState\tTime(s)%s\n",
            labels ? "   Security Label" : "");
@@ -260,7 +272,7 @@ static int cmd_dmesg(int argc, char **argv)
     long rc;
 
     if (argc > 2 || (argc == 2 && !clear))
-        return fail("usage: xl dmesg [-c]", -EINVAL);
+        return xl_fail("usage: xl dmesg [-c]", -EINVAL);
     for (;;) {
         memset(&sc, 0, sizeof(sc));
         memset(ring, 0, sizeof(ring)); /* present and writable when the hypervisor writes it */
@@ -270,7 +282,7 @@ static int cmd_dmesg(int argc, char **argv)
         sc.u.readconsole.buffer = (uint64_t)(uintptr_t)ring;
         sc.u.readconsole.count = sizeof(ring);
         if ((rc = sysctl(XEN_SYSCTL_readconsole)) < 0)
-            return fail("reading the hypervisor's console", rc);
+            return xl_fail("reading the hypervisor's console", rc);
         if (!sc.u.readconsole.count)
             return 0;
         fwrite(ring, 1, sc.u.readconsole.count, stdout);
@@ -288,13 +300,13 @@ static int cmd_domain_op(int argc, char **argv, uint32_t cmd, const char *what)
         fprintf(stderr, "usage: xl %s DOMAIN\n", argv[0]);
         return 1;
     }
-    if ((id = find_domain(argv[1])) < 0)
+    if ((id = xl_find_domain(argv[1])) < 0)
         return 1;
     memset(&dc, 0, sizeof(dc));
     rc = domctl(cmd, (domid_t)id);
     if (rc < 0) {
         snprintf(message, sizeof(message), "%s domain %ld", what, id);
-        return fail(message, rc);
+        return xl_fail(message, rc);
     }
     if (cmd == XEN_DOMCTL_destroydomain) {
         char path[64];
@@ -468,7 +480,7 @@ static int cmd_create(int argc, char **argv)
         (rc = flask_context_to_sid(c.seclabel, &sid)) < 0) {
         snprintf(why, sizeof(why), "the label %s",
                  rc < 0 && build_sid ? c.seclabel : c.init_seclabel);
-        return fail(why, rc);
+        return xl_fail(why, rc);
     }
     memset(&dc, 0, sizeof(dc));
     dc.u.createdomain.ssidref = build_sid;
@@ -477,7 +489,7 @@ static int cmd_create(int argc, char **argv)
     dc.u.createdomain.arch.gic_version = XEN_DOMCTL_CONFIG_GIC_V3;
     memcpy(dc.u.createdomain.handle, c.name, strnlen(c.name, sizeof(dc.u.createdomain.handle)));
     if ((rc = domctl(XEN_DOMCTL_createdomain, 0)) < 0) /* 0: the hypervisor picks the id */
-        return fail("creating the domain", rc);
+        return xl_fail("creating the domain", rc);
     id = dc.domain;
     /* From here on a failure destroys what was built. */
     memset(&dc, 0, sizeof(dc));
@@ -511,11 +523,17 @@ static int cmd_create(int argc, char **argv)
     dc.u.flaxen_seal.cmdline = (uint64_t)(uintptr_t)c.cmdline;
     dc.u.flaxen_seal.cmdline_len = (uint32_t)strlen(c.cmdline);
     dc.u.flaxen_seal.ssidref = sid;
+    dc.u.flaxen_seal.flags = FLAXEN_SEAL_CONSOLE; /* dom0 (xl's backend below) serves it */
     if ((rc = domctl(XEN_DOMCTL_flaxen_seal, id)) < 0) {
         snprintf(why, sizeof(why),
                  "sealing domain %u as '%s' (is it in the manifest, with this kernel, ramdisk "
                  "and command line, and labeled %s there? see xl dmesg)",
                  id, c.name, c.seclabel);
+        goto undo;
+    }
+    /* Its console ring has a reader before the guest can write to it. */
+    if (xl_console_start(id, why, sizeof(why))) {
+        rc = 0; /* why says it all */
         goto undo;
     }
     memset(&dc, 0, sizeof(dc));
@@ -533,7 +551,10 @@ static int cmd_create(int argc, char **argv)
     free(ramdisk);
     return 0;
 undo:
-    fail(why, rc);
+    if (rc)
+        xl_fail(why, rc);
+    else
+        fprintf(stderr, "xl: %s\n", why);
     memset(&dc, 0, sizeof(dc));
     domctl(XEN_DOMCTL_destroydomain, id);
     free(image);
@@ -544,7 +565,7 @@ undo:
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: xl info|list|dmesg|pause|unpause|destroy ...\n");
+        fprintf(stderr, "usage: xl info|list|dmesg|pause|unpause|destroy|create|console ...\n");
         return 1;
     }
     argc--, argv++;
@@ -562,6 +583,8 @@ int main(int argc, char **argv)
         return cmd_domain_op(argc, argv, XEN_DOMCTL_destroydomain, "destroying");
     if (!strcmp(argv[0], "create"))
         return cmd_create(argc, argv);
+    if (!strcmp(argv[0], "console"))
+        return xl_cmd_console(argc, argv);
     fprintf(stderr, "xl: unknown subcommand '%s'\n", argv[0]);
     return 1;
 }
