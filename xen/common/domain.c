@@ -527,14 +527,19 @@ int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
 
 int domain_add_magic_page(struct domain *d, uint64_t gpa)
 {
+    unsigned slot;
     paddr_t pa;
     int rc = 0;
 
     if (!IS_ALIGNED(gpa, PAGE_SIZE) || gpa >= DOMAIN_GUEST_RAM_BASE)
         return -EINVAL;
     spin_lock(&d->lock);
-    if (d->magic_pa || arch_domain_translate(d, gpa, false, &pa) == 0)
+    for (slot = 0; slot < DOMAIN_MAGIC_PAGES && d->magic_pa[slot]; slot++)
+        ;
+    if (arch_domain_translate(d, gpa, false, &pa) == 0)
         rc = -EEXIST;
+    else if (slot == DOMAIN_MAGIC_PAGES)
+        rc = -ENOSPC;
     else if (alloc_pages(0, &pa))
         rc = -ENOMEM;
     else {
@@ -543,8 +548,7 @@ int domain_add_magic_page(struct domain *d, uint64_t gpa)
             BUG_ON(free_pages(pa, 0));
             rc = -ENOMEM;
         } else {
-            d->magic_pa = pa;
-            d->magic_gpa = gpa;
+            d->magic_pa[slot] = pa;
         }
     }
     spin_unlock(&d->lock);
@@ -553,8 +557,9 @@ int domain_add_magic_page(struct domain *d, uint64_t gpa)
 
 bool domain_owns_page(const struct domain *d, paddr_t pa)
 {
-    if (d->magic_pa && pa >= d->magic_pa && pa - d->magic_pa < PAGE_SIZE)
-        return true;
+    for (unsigned i = 0; i < DOMAIN_MAGIC_PAGES; i++)
+        if (d->magic_pa[i] && pa >= d->magic_pa[i] && pa - d->magic_pa[i] < PAGE_SIZE)
+            return true;
     for (unsigned i = 0; i < d->nr_extents; i++)
         if (pa >= d->extents[i].pa && pa - d->extents[i].pa < (PAGE_SIZE << d->extents[i].order))
             return true;
@@ -578,10 +583,11 @@ void domain_destroy(struct domain *d)
         BUG_ON(free_pages(d->extents[i].pa, d->extents[i].order));
         pages += 1ull << d->extents[i].order;
     }
-    if (d->magic_pa) {
-        BUG_ON(free_pages(d->magic_pa, 0));
-        pages++;
-    }
+    for (unsigned i = 0; i < DOMAIN_MAGIC_PAGES; i++)
+        if (d->magic_pa[i]) {
+            BUG_ON(free_pages(d->magic_pa[i], 0));
+            pages++;
+        }
     printk("domain %u (%s) destroyed: %lu pages of RAM returned\n", d->id, d->name,
            (unsigned long)pages);
     domain_free_struct(d);

@@ -11,8 +11,8 @@
  * digests, and its label must be the one the builder asked for (the XSM hook
  * checked flaxen:seal and the relabel permissions to that label before
  * anything was copied). The hypervisor writes the device tree and the entry
- * point itself, gives the domain a console ring with the builder as the
- * backend if it asks (FLAXEN_SEAL_CONSOLE), records the domain in PCR 12 and
+ * point itself, gives the domain console and xenstore rings served by the
+ * builder if it asks (FLAXEN_SEAL_*), records the domain in PCR 12 and
  * only then marks it sealed:
  * until then no caller can unpause it.
  */
@@ -94,28 +94,28 @@ struct seal_work {
 };
 
 /*
- * The console ring, as Xen's toolstack sets one up for a guest's hvc0: a
- * zeroed page outside the domain's RAM, an event channel of the domain only
- * the builder may bind (created under the builder's XSM check, with the
- * domain's final label), the page granted to the builder in reserved entry
- * GNTTAB_RESERVED_CONSOLE, and the two HVM parameters the guest reads.
+ * A ring the builder serves (the console, xenstore), as Xen's toolstack sets
+ * one up: a zeroed page outside the domain's RAM, an event channel of the
+ * domain only the builder may bind (created under the builder's XSM check,
+ * with the domain's final label), the page granted to the builder in the
+ * reserved grant entry `ref`, and the two HVM parameters the guest reads.
  */
-static long seal_console(struct vcpu *v, struct domain *d, char *err)
+static long seal_ring(struct vcpu *v, struct domain *d, uint64_t gpa, uint32_t ref,
+                      unsigned pfn_param, unsigned evtchn_param, const char *what, char *err)
 {
-    uint64_t gfn = DOMAIN_CONSOLE_GPA >> PAGE_SHIFT;
-    long port = domain_add_magic_page(d, DOMAIN_CONSOLE_GPA);
+    long port = domain_add_magic_page(d, gpa);
 
     if (!port)
         port = evtchn_alloc_unbound(v->domain, d, v->domain);
-    if (port > 0 && gnttab_seed(d, GNTTAB_RESERVED_CONSOLE, v->domain->id, gfn))
+    if (port > 0 && gnttab_seed(d, ref, v->domain->id, gpa >> PAGE_SHIFT))
         port = -ENOMEM;
     if (port <= 0) {
-        format_snprintf(err, SEAL_ERROR_LEN, "its console ring could not be set up");
+        format_snprintf(err, SEAL_ERROR_LEN, "its %s ring could not be set up", what);
         return port ? port : -EINVAL;
     }
     spin_lock(&d->lock);
-    d->hvm_params[HVM_PARAM_CONSOLE_PFN] = gfn;
-    d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN] = (uint64_t)port;
+    d->hvm_params[pfn_param] = gpa >> PAGE_SHIFT;
+    d->hvm_params[evtchn_param] = (uint64_t)port;
     spin_unlock(&d->lock);
     return 0;
 }
@@ -175,7 +175,11 @@ static long seal(struct vcpu *v, struct domain *d, const struct xen_domctl_flaxe
     d->self_sid = self_sid;
     spin_unlock(&d->lock);
     if (s->flags & FLAXEN_SEAL_CONSOLE)
-        rc = seal_console(v, d, err);
+        rc = seal_ring(v, d, DOMAIN_CONSOLE_GPA, GNTTAB_RESERVED_CONSOLE, HVM_PARAM_CONSOLE_PFN,
+                       HVM_PARAM_CONSOLE_EVTCHN, "console", err);
+    if (!rc && (s->flags & FLAXEN_SEAL_XENSTORE))
+        rc = seal_ring(v, d, DOMAIN_XENSTORE_GPA, GNTTAB_RESERVED_XENSTORE, HVM_PARAM_STORE_PFN,
+                       HVM_PARAM_STORE_EVTCHN, "xenstore", err);
     if (!rc) {
         rc = measured_boot_record(PCR_RUNTIME_DOMAINS, s->name, d->id, context, image, config,
                                   w->tpm_err);
@@ -210,7 +214,7 @@ long domctl_flaxen_seal(struct vcpu *v, struct domain *d, struct xen_domctl_flax
     if (d == v->domain || !manifest_name_valid(s->name, sizeof(s->name)) || s->image_size < 64 ||
         s->image_size > SEAL_IMAGE_MAX || s->ramdisk_size > SEAL_IMAGE_MAX ||
         (s->ramdisk_size == 0) != (s->ramdisk == 0) || s->cmdline_len >= BOOTINFO_CMDLINE_MAX ||
-        (s->flags & ~FLAXEN_SEAL_CONSOLE) || s->pad ||
+        (s->flags & ~(FLAXEN_SEAL_CONSOLE | FLAXEN_SEAL_XENSTORE)) || s->pad ||
         xsm_sid_to_context(s->ssidref, context, sizeof(context)))
         return -EINVAL;
     /* flaxen:seal on the domain, and relabelfrom/relabelto/transition to the label asked for. */

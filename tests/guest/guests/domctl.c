@@ -155,7 +155,7 @@ static void seal_domain(domid_t id)
     CHECK_EQ(seal(id, "bad name", label), -XEN_EINVAL);
     CHECK_EQ(seal(id, "sealed", 0), -XEN_EINVAL); /* no label asked for */
     sealed_image_request(&dc, "sealed", label);
-    dc.u.flaxen_seal.flags = 1u << 1; /* no such request */
+    dc.u.flaxen_seal.flags = 1u << 2; /* no such request */
     CHECK_EQ(domctl(XEN_DOMCTL_flaxen_seal, id), -XEN_EINVAL);
     CHECK_EQ(seal(id, "sealed", label), 0);
     CHECK_EQ(seal(id, "sealed", label), -XEN_EBUSY);

@@ -29,6 +29,7 @@
 
 #define DOMAIN_MAX_VCPUS 8
 #define DOMAIN_MAX_EXTENTS 64
+#define DOMAIN_MAGIC_PAGES 2 /* the console and xenstore rings */
 #define DOMAIN_NAME_MAX 64
 #define MAX_DOMAINS 16
 
@@ -102,8 +103,7 @@ struct domain {
     uint64_t ram_size;
     struct domain_extent extents[DOMAIN_MAX_EXTENTS];
     unsigned nr_extents;
-    paddr_t magic_pa;   /* the builder's page outside RAM (console ring), 0 = none */
-    uint64_t magic_gpa; /* where the domain sees it */
+    paddr_t magic_pa[DOMAIN_MAGIC_PAGES]; /* the builder's pages outside RAM (rings), 0 = none */
 
     struct mmio_region mmio[DOMAIN_MAX_MMIO];
     unsigned nr_mmio;
@@ -168,11 +168,11 @@ uint64_t domain_page_count(const struct domain *d);
 int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order);
 
 /*
- * The page the domain builder adds outside the domain's RAM, zeroed, at gpa
- * (DOMAIN_MAGIC_GPA: the console ring), beyond its page limit, as Xen's
- * toolstack adds its "magic" pages. It is the domain's (grantable) until the
- * domain is destroyed. 0, -EEXIST (one is there already, or gpa is mapped),
- * -ENOMEM.
+ * A page the domain builder adds outside the domain's RAM, zeroed, at gpa
+ * (a ring: DOMAIN_CONSOLE_GPA, DOMAIN_XENSTORE_GPA), beyond its page limit,
+ * as Xen's toolstack adds its "magic" pages. It is the domain's (grantable)
+ * until the domain is destroyed. 0, -EINVAL (gpa in RAM), -EEXIST (gpa is
+ * mapped), -ENOSPC (DOMAIN_MAGIC_PAGES already), -ENOMEM.
  */
 int domain_add_magic_page(struct domain *d, uint64_t gpa);
 

@@ -15,8 +15,9 @@ struct domain;
 
 #define DOMAIN_GUEST_RAM_BASE 0x40000000ull /* where every domain's RAM starts */
 #define DOMAIN_GUEST_FDT_MAX 0x4000ull      /* the room a domain's device tree gets */
-/* The console ring of a domain xl builds: the first page of Xen's GUEST_MAGIC region. */
+/* The rings of a domain xl builds: the first pages of Xen's GUEST_MAGIC region, in its order. */
 #define DOMAIN_CONSOLE_GPA 0x39000000ull
+#define DOMAIN_XENSTORE_GPA 0x39001000ull
 
 /*
  * Builds every boot-time domain: label (its seclabel, checked by the

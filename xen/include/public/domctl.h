@@ -143,6 +143,8 @@ struct xen_domctl_flaxen_seal {
  * (its EVTCHNOP_alloc_unbound check), HVM_PARAM_CONSOLE_PFN/EVTCHN.
  */
 #define FLAXEN_SEAL_CONSOLE (1u << 0)
+/* The same for a xenstore ring served by the caller: 0x39001000, grant entry 1, STORE_*. */
+#define FLAXEN_SEAL_XENSTORE (1u << 1)
 
 /* Arm's vCPU context (arch-arm.h), AArch64 view of the registers. */
 struct vcpu_guest_core_regs {
