@@ -40,9 +40,10 @@ $(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh scripts/linux-initramfs.sh s
 
 # The Linux domU dom0 starts with xl create (tests/linux/domu-init.sh as /init).
 # Its xl probes a hypercall the policy refuses it.
-$(LINUX_OUT)/domu.cpio.gz: tests/linux/domu-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
-		$(LINUX_STAMPS) $(TOOLS_ARM64)/xl
-	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-init.sh $(TOOLS_ARM64)/xl=/usr/bin/xl
+$(LINUX_OUT)/domu.cpio.gz: tests/linux/domu-init.sh tests/linux/domu-poweroff.sh scripts/linux-initramfs.sh \
+		scripts/linux-kernel.sh $(LINUX_STAMPS) $(TOOLS_ARM64)/xl
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-init.sh $(TOOLS_ARM64)/xl=/usr/bin/xl \
+		tests/linux/domu-poweroff.sh=/sbin/poweroff
 
 CHAIN_FILES = $(TOOLS_ARM64)/flask=/usr/bin/flask $(FLASK_TOOL_NAMES:%=@flask=/usr/bin/%) \
 	$(TOOLS_ARM64)/xl=/usr/bin/xl $(TOOLS_ARM64)/flaxen-attest=/usr/bin/flaxen-attest \

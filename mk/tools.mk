@@ -18,10 +18,11 @@ $(TOOLS_ARM64)/flask: tools/flask/utils/flask.c $(TOOLS_LIB) xen/include/public/
 	@mkdir -p $(dir $@)
 	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< tools/lib/xencall.c tools/lib/flaskop.c
 
-$(TOOLS_ARM64)/xl: tools/xl/xl.c tools/xl/xl_console.c tools/xl/xl.h $(TOOLS_LIB) \
+$(TOOLS_ARM64)/xl: tools/xl/xl.c tools/xl/xl_console.c tools/xl/xl_backend.c tools/xl/xl_store.c tools/xl/xl.h $(TOOLS_LIB) \
 		$(wildcard xen/include/public/*.h) xen/include/public/xsm/flask_op.h
 	@mkdir -p $(dir $@)
-	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ tools/xl/xl.c tools/xl/xl_console.c tools/lib/xencall.c \
+	$(Q)$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ tools/xl/xl.c tools/xl/xl_console.c tools/xl/xl_backend.c \
+		tools/xl/xl_store.c tools/lib/xencall.c \
 		tools/lib/flaskop.c
 
 $(TOOLS_ARM64)/flaxen-attest: tools/attest/flaxen-attest.c tools/lib/xencall.c tools/lib/xencall.h \

@@ -167,10 +167,31 @@ if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
         fail linux_domu_console_input "$($bb tail -c 300 /tmp/console | $bb tr '\n' '|')"
     fi
     policy_at_work "$(xl list | $bb awk '$1 == "linux" { print $2 }')"
+    # xl shutdown: through the domU's xenstore (control/shutdown), its kernel powers off.
+    # Its console's last words show the guest powered itself off (not destroyed).
+    id=$(xl list | $bb awk '$1 == "linux" { print $2 }')
+    if $bb timeout 60 xl shutdown -w linux >/tmp/shutdown 2>&1 &&
+        $bb grep -q 'reboot: Power down' "/run/xl/backend/$id.console"; then
+        pass linux_domu_shutdown
+    else
+        fail linux_domu_shutdown "$($bb tr '\n' '|' </tmp/shutdown) $($bb tail -c 200 "/run/xl/backend/$id.console")"
+    fi
+    expect linux_domu_shutdown_memory_back "$before" "$(memory_back "$before")"
+else
+    fail linux_domu_marker "xl create: $($bb tr '\n' '|' </tmp/linux)"
+fi
+# xl destroy: a second Linux domU, stopped from outside once it has booted.
+if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
+    for _ in $($bb seq 1 120); do
+        [ "$(xl list | $bb awk '$1 == "linux" { print $2 }')" != "" ] &&
+            $bb grep -q 'FLAXEN-DOMU-MARKER' /run/xl/backend/"$(xl list | $bb awk '$1 == "linux" { print $2 }')".console 2>/dev/null &&
+            break
+        $bb sleep 1
+    done
     xl destroy linux
     expect linux_domu_destroyed "$before" "$(memory_back "$before")"
 else
-    fail linux_domu_marker "xl create: $($bb tr '\n' '|' </tmp/linux)"
+    fail linux_domu_destroyed "xl create: $($bb tr '\n' '|' </tmp/linux)"
 fi
 
 # The flask-* tools (tools/flask/utils/flask.c), as a Xen user runs them.

@@ -14,8 +14,8 @@ echo "FLAXEN-DOMU-MARKER: domU /init, hypervisor $($bb cat /sys/hypervisor/type)
 # comes back through the kernel log, which goes to both consoles.
 (while read -r line; do echo "FLAXEN-DOMU-ECHO: $line" >/dev/kmsg; done </dev/hvc0) &
 # privcmd, for the domU's own hypercalls from user space. Linux 6.1.192 restricts it in a
-# domU to the target domain xenstore names and waits for xenstore first; this domU has no
-# xenstore, and its hypercalls are the test: unrestricted=1 (refused by a locked-down kernel).
+# domU to the target domain xenstore names (none here: this is no device model) after
+# xenstore is up; its hypercalls are the test: unrestricted=1 (a locked-down kernel refuses).
 $bb insmod /lib/modules/xen/xen-privcmd.ko unrestricted=1 ||
     echo "FLAXEN-DOMU-ERROR: insmod xen-privcmd failed" >/dev/kmsg
 # Then once a second, an operation the default policy refuses domU_t and audits: reading the

@@ -10,9 +10,12 @@
  *   xl create CONFIG             builds, seals and starts a domain (see cmd_create)
  *   xl console DOMAIN            its console: the output so far, then live; stdin goes in
  *                                (Ctrl-] leaves; tools/xl/xl_console.c)
+ *   xl shutdown [-w] DOMAIN      asks the guest to power off, through its xenstore
+ *                                (tools/xl/xl_store.c); -w waits until it is gone
  *
  * DOMAIN is a domain id or a name: Domain-0 for domain 0, and the names
- * `xl create` recorded (there is no xenstore yet; other domains are dN).
+ * `xl create` recorded in /run/xl/names (boot-time domains are dN: dom0 has
+ * no xenstore of its own to learn their names from).
  * Failures say which call failed and why; "Permission denied" means the
  * policy refused it, and the hypervisor's console (xl dmesg) holds the AVC
  * line naming the permission.
@@ -523,7 +526,8 @@ static int cmd_create(int argc, char **argv)
     dc.u.flaxen_seal.cmdline = (uint64_t)(uintptr_t)c.cmdline;
     dc.u.flaxen_seal.cmdline_len = (uint32_t)strlen(c.cmdline);
     dc.u.flaxen_seal.ssidref = sid;
-    dc.u.flaxen_seal.flags = FLAXEN_SEAL_CONSOLE; /* dom0 (xl's backend below) serves it */
+    /* Both rings, served by dom0 (xl's backend process below). */
+    dc.u.flaxen_seal.flags = FLAXEN_SEAL_CONSOLE | FLAXEN_SEAL_XENSTORE;
     if ((rc = domctl(XEN_DOMCTL_flaxen_seal, id)) < 0) {
         snprintf(why, sizeof(why),
                  "sealing domain %u as '%s' (is it in the manifest, with this kernel, ramdisk "
@@ -531,8 +535,8 @@ static int cmd_create(int argc, char **argv)
                  id, c.name, c.seclabel);
         goto undo;
     }
-    /* Its console ring has a reader before the guest can write to it. */
-    if (xl_console_start(id, why, sizeof(why))) {
+    /* Its console and xenstore rings are served before the guest can use them. */
+    if (xl_backend_start(id, c.name, why, sizeof(why))) {
         rc = 0; /* why says it all */
         goto undo;
     }
@@ -565,7 +569,8 @@ undo:
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: xl info|list|dmesg|pause|unpause|destroy|create|console ...\n");
+        fprintf(stderr,
+                "usage: xl info|list|dmesg|pause|unpause|destroy|shutdown|create|console ...\n");
         return 1;
     }
     argc--, argv++;
@@ -585,6 +590,8 @@ int main(int argc, char **argv)
         return cmd_create(argc, argv);
     if (!strcmp(argv[0], "console"))
         return xl_cmd_console(argc, argv);
+    if (!strcmp(argv[0], "shutdown"))
+        return xl_cmd_shutdown(argc, argv);
     fprintf(stderr, "xl: unknown subcommand '%s'\n", argv[0]);
     return 1;
 }

@@ -19,17 +19,62 @@ long xl_find_domain(const char *arg);
 /* Whether domain id exists and is neither shutting down nor dying. */
 bool xl_domain_alive(uint16_t id);
 
+#define XL_BACKEND_DIR XL_RUN_DIR "/backend"
+
 /*
- * The console backend of a domain xl creates: a background process that maps
- * the domain's console ring (granted to dom0 at the seal), binds its event
- * channel, appends what the guest writes to XL_RUN_DIR/console/ID.log and
- * passes what is written to XL_RUN_DIR/console/ID.in to the guest, until the
- * domain is gone. Returns once the process has the ring: 0, or 1 with the
- * reason in why.
+ * A page of a guest's granted to dom0 (a reserved grant entry) with the event
+ * channel the guest offers dom0, both named by two HVM parameters of the
+ * guest: the shape of the console and xenstore rings (xl_backend.c).
  */
-int xl_console_start(uint16_t id, char *why, size_t max);
+struct xl_ring {
+    const char *what; /* "console", "xenstore" */
+    uint32_t ref;     /* its grant entry */
+    unsigned pfn_param, evtchn_param;
+    volatile void *page;
+    int evtchn;    /* /dev/xen/evtchn, or -1 */
+    uint32_t port; /* ours, bound to the guest's */
+};
+
+/*
+ * Maps the n rings' pages with one gntdev mapping (so Linux lends and takes
+ * back its balloon pages for them at once: lent pages given back one by one
+ * send its balloon driver into memory hotplug) and binds their channels: 0,
+ * or -1 with the reason in why. The mapping lasts as long as the process.
+ */
+int xl_rings_open(struct xl_ring *rings, unsigned n, uint16_t domid, char *why, size_t max);
+/* Signals the guest. */
+void xl_ring_notify(struct xl_ring *r);
+/* Takes a pending event off the channel and unmasks it (call when its fd is readable). */
+void xl_ring_ack(struct xl_ring *r);
+
+/* BACKEND_DIR/ID.SUFFIX */
+void xl_backend_path(char *out, size_t max, uint16_t domid, const char *suffix);
+
+/*
+ * The backend of a domain xl creates: a background process serving its
+ * console ring (xl_console.c: the guest's output to ID.console, ID.input to
+ * the guest) and its xenstore ring (xl_store.c; ID.control takes requests
+ * such as "shutdown poweroff"), until the domain is gone. Returns once the
+ * process has both rings: 0, or 1 with the reason in why.
+ */
+int xl_backend_start(uint16_t id, const char *name, char *why, size_t max);
+
+/* The console ring (xl_console.c), once xl_rings_open has it. */
+int xl_console_open(struct xl_ring *r, uint16_t domid, char *why, size_t max);
+int xl_console_fd(void);       /* its event channel */
+int xl_console_input_fd(void); /* ID.input */
+void xl_console_serve(bool input_ready);
+
+/* The xenstore ring (xl_store.c): the guest's own tree under /local/domain/ID. */
+int xl_store_open(struct xl_ring *r, uint16_t domid, const char *name, char *why, size_t max);
+int xl_store_fd(void);
+void xl_store_serve(void);
+/* Writes PATH (relative to the guest's home) as dom0 and fires the guest's watches. */
+void xl_store_write(const char *path, const char *value);
 
 /* xl console DOMAIN: the domain's console output so far, then follows it; stdin goes in. */
 int xl_cmd_console(int argc, char **argv);
+/* xl shutdown [-w] DOMAIN: asks the guest to power off (through xenstore). */
+int xl_cmd_shutdown(int argc, char **argv);
 
 #endif
