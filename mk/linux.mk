@@ -9,6 +9,7 @@
 #                                hyp-efi-linux): tests/linux/chain-init.sh, xl, the flask tools,
 #                                flaxen-attest and the Linux domU
 #   $(BUILD)/linux/bench.cpio.gz /init prints its marker and powers off (make bench)
+#   $(BUILD)/linux/bench-xl.cpio.gz  dom0 times xl create to the domU's marker (make bench)
 #   make linux                   all of them
 
 LINUX_OUT := $(BUILD)/linux
@@ -60,6 +61,15 @@ $(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh
 		$(LINUX_STAMPS)
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-init.sh
 
+# make bench: dom0 times xl create of the Linux domU to its marker.
+BENCH_XL_FILES = $(TOOLS_ARM64)/xl=/usr/bin/xl tests/linux/xl/linux.cfg=/etc/xl/linux.cfg \
+	$(LINUX_OUT)/Image=/usr/share/flaxen/Image $(LINUX_OUT)/domu.cpio.gz=/usr/share/flaxen/domu.cpio.gz
+
+$(LINUX_OUT)/bench-xl.cpio.gz: tests/linux/bench-xl-init.sh scripts/linux-initramfs.sh \
+		scripts/linux-kernel.sh $(LINUX_STAMPS) $(TOOLS_ARM64)/xl tests/linux/xl/linux.cfg \
+		$(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-xl-init.sh $(BENCH_XL_FILES)
+
 .PHONY: linux
 linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/domu.cpio.gz $(LINUX_OUT)/chain.cpio.gz \
-	$(LINUX_OUT)/bench.cpio.gz
+	$(LINUX_OUT)/bench.cpio.gz $(LINUX_OUT)/bench-xl.cpio.gz

@@ -139,6 +139,30 @@ policy_at_work() {
     fi
 }
 
+# A Linux domU whose kernel or command line is not what the manifest lists cannot be
+# started: a copy of its kernel with one byte changed, and its config with init=/bin/sh.
+$bb cp /usr/share/flaxen/Image /tmp/Image.tampered
+printf 'X' | $bb dd of=/tmp/Image.tampered bs=1 seek=4096 conv=notrunc 2>/dev/null
+$bb sed 's|^kernel = .*|kernel = "/tmp/Image.tampered"|' /etc/xl/linux.cfg >/tmp/tampered-kernel.cfg
+$bb sed 's|^extra = "\(.*\)"|extra = "\1 init=/bin/sh"|' /etc/xl/linux.cfg >/tmp/tampered-cmdline.cfg
+for what in kernel cmdline; do
+    xl create /tmp/tampered-$what.cfg >/tmp/tampered 2>&1
+    status=$?
+    case $what in
+    kernel) reason="its kernel image (sha256:[0-9a-f]*) is not the one the manifest lists" ;;
+    cmdline) reason="its command line or ramdisk differ from what the manifest lists" ;;
+    esac
+    if [ "$status" = 1 ] && $bb grep -q "sealing domain [0-9]* as 'linux'" /tmp/tampered &&
+        xl dmesg | $bb grep -q "seal as entry 'linux' with label system_u:system_r:domU_t refused: $reason" &&
+        ! xl list | $bb grep -q '^linux '; then
+        pass linux_domu_tampered_${what}_refused
+    else
+        fail linux_domu_tampered_${what}_refused "exit $status: $($bb tr '\n' '|' </tmp/tampered)"
+    fi
+done
+$bb rm -f /tmp/Image.tampered
+expect linux_domu_tampered_memory_back "$before" "$(memory_back "$before")"
+
 # A Linux domU: xl create, its marker on the hypervisor's console, xl list -Z, xl destroy.
 before=$(free_memory)
 if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
