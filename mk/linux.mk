@@ -8,6 +8,7 @@
 #   $(BUILD)/linux/chain.cpio.gz dom0 booted through the measured chain (make run, scenario
 #                                hyp-efi-linux): tests/linux/chain-init.sh, xl, the flask tools,
 #                                flaxen-attest and the Linux domU
+#   $(BUILD)/linux/domu-boot.cpio.gz  a Linux domU built at boot (tests/linux/domu-boot-init.sh)
 #   $(BUILD)/linux/bench.cpio.gz /init prints its marker and powers off (make bench)
 #   $(BUILD)/linux/bench-xl.cpio.gz  dom0 times xl create to the domU's marker (make bench)
 #   make linux                   all of them
@@ -56,6 +57,12 @@ $(LINUX_OUT)/chain.cpio.gz: tests/linux/chain-init.sh scripts/linux-initramfs.sh
 		tests/linux/xl/linux.cfg $(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/chain-init.sh $(CHAIN_FILES)
 
+# A Linux domU the hypervisor builds at boot (scenario hyp-linux-domu-boot).
+$(LINUX_OUT)/domu-boot.cpio.gz: tests/linux/domu-boot-init.sh scripts/linux-initramfs.sh \
+		scripts/linux-kernel.sh $(LINUX_STAMPS) $(TOOLS_ARM64)/xl
+	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-boot-init.sh \
+		$(TOOLS_ARM64)/xl=/usr/bin/xl
+
 # make bench: an initramfs whose /init only prints its marker and powers off.
 $(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
 		$(LINUX_STAMPS)
@@ -72,4 +79,5 @@ $(LINUX_OUT)/bench-xl.cpio.gz: tests/linux/bench-xl-init.sh scripts/linux-initra
 
 .PHONY: linux
 linux: $(LINUX_OUT)/Image $(LINUX_OUT)/dom0.cpio.gz $(LINUX_OUT)/domu.cpio.gz $(LINUX_OUT)/chain.cpio.gz \
+	$(LINUX_OUT)/domu-boot.cpio.gz \
 	$(LINUX_OUT)/bench.cpio.gz $(LINUX_OUT)/bench-xl.cpio.gz
