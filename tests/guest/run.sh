@@ -17,6 +17,12 @@ set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 BUILD=${BUILD:-build}
 QEMU=${QEMU:-qemu-system-aarch64}
+# The CPU: every architecture feature QEMU has (pointer authentication, SHA-2, GICv3, ...),
+# with its implementation-defined pointer-authentication algorithm instead of QARMA5:
+# the same instructions and keys, but QARMA5 emulated in software made every function
+# call of the hypervisor and of Linux (which signs return addresses) several times
+# slower (dom0 reached /init in 7.8 s instead of 2.9 s).
+QEMU_CPU=${QEMU_CPU:-max,pauth-impdef=on}
 KEEP_LOGS=${KEEP_LOGS:-0}
 VERBOSE=${VERBOSE:-0}
 scenario_dir=tests/guest/scenarios
@@ -61,7 +67,7 @@ trim() {
 
 reset_scenario() {
     s_description="" s_kernel="" s_hypervisor="" s_append=""
-    s_machine="virt,gic-version=3" s_cpu="max" s_smp=1 s_memory=256M
+    s_machine="virt,gic-version=3" s_cpu="$QEMU_CPU" s_smp=1 s_memory=256M
     s_timeout=20 s_expect="done" s_done=""
     s_pass=() s_fail=() s_require=() s_forbid=() s_device=() s_qemu_args=()
     s_modules=() s_dtmodules=() s_domains=() s_errors=() s_checks=()

@@ -54,7 +54,7 @@ void xl_backend_path(char *out, size_t max, uint16_t domid, const char *suffix);
  * The backend of a domain xl creates: a background process serving its
  * console ring (xl_console.c: the guest's output to ID.console, ID.input to
  * the guest) and its xenstore ring (xl_store.c; ID.control takes requests
- * such as "shutdown poweroff"), until the domain is gone. Returns once the
+ * "shutdown poweroff"), until the domain is gone. Returns once the
  * process has both rings: 0, or 1 with the reason in why.
  */
 int xl_backend_start(uint16_t id, const char *name, char *why, size_t max);

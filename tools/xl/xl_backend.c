@@ -139,7 +139,7 @@ void xl_backend_path(char *out, size_t max, uint16_t domid, const char *suffix)
     snprintf(out, max, XL_BACKEND_DIR "/%u.%s", domid, suffix);
 }
 
-/* ID.control: "shutdown REASON" lines (xl shutdown) become control/shutdown in xenstore. */
+/* ID.control: a "shutdown poweroff" line (xl shutdown) becomes control/shutdown in xenstore. */
 static void control_request(int fd)
 {
     static char line[256];
@@ -151,8 +151,8 @@ static void control_request(int fd)
     len += (size_t)n;
     for (char *nl; (nl = memchr(line, '\n', len));) {
         *nl = '\0';
-        if (!strcmp(line, "shutdown poweroff") || !strcmp(line, "shutdown reboot"))
-            xl_store_write("control/shutdown", line + 9);
+        if (!strcmp(line, "shutdown poweroff"))
+            xl_store_write("control/shutdown", "poweroff");
         len -= (size_t)(nl + 1 - line);
         memmove(line, nl + 1, len);
     }
