@@ -31,6 +31,7 @@ done
 printf '%-48s %8s s (%s of %s runs, -smp 2, FLASK enforcing)\n' \
     "Linux dom0: QEMU start to /init (wall clock)" "$(printf '%s\n' "${walls[@]}" | median)" \
     "${#walls[@]}" "$runs"
+echo "  (Xen 4.17 with the same kernel on this machine class: 5.7-5.9 s with FLASK enforcing, 2.8 s without)"
 
 icount=$BUILD/linux-dom0-icount.scenario
 sed -e 's/^smp=2$/smp=1/' "$scenario" >"$icount"

@@ -39,7 +39,7 @@ show xl list -Z
 # Its console (hvc0 on the Xen console ring), read through xl console for three seconds.
 echo "dom0# xl console linux   (its FLAXEN lines)"
 $bb timeout 3 xl console linux </dev/null >/tmp/console 2>&1
-$bb grep 'FLAXEN-DOMU' /tmp/console | $bb tail -3
+$bb grep 'FLAXEN-DOMU' /tmp/console | $bb tail -3 | $bb sed 's/^\[ *[0-9.]*\] /linux| /'
 if $bb grep -q 'FLAXEN-DOMU-MARKER' /tmp/console; then
     pass domu_console
 else
@@ -61,7 +61,8 @@ echo "dom0: what the domU was told: $(xl dmesg | $bb grep -m1 -o 'FLAXEN-DOMU-PR
 echo "dom0: what the hypervisor logged: $denial"
 if [ -n "$denial" ]; then pass domu_denied; else fail domu_denied "no AVC line for the domU"; fi
 # Asked through its xenstore (control/shutdown), the domU powers itself off.
-show $bb timeout 60 xl shutdown -w linux
+echo "dom0# xl shutdown -w linux"
+$bb timeout 60 xl shutdown -w linux 2>&1
 
 # dom0 locks the policy; from then on even dom0 may not switch enforcing off.
 show flask-set-bool policy_locked 1
