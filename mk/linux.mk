@@ -15,6 +15,9 @@
 
 LINUX_OUT := $(BUILD)/linux
 LINUX_STAMPS := $(wildcard $(BUILD)/cache/arm64/.stamps/linux-image-*)
+# What every initramfs is made with: the script, the kernel's package, the /init helpers.
+INITRAMFS_DEPS := scripts/linux-initramfs.sh scripts/linux-kernel.sh tests/linux/init-lib.sh \
+	$(LINUX_STAMPS)
 
 $(LINUX_OUT)/Image: scripts/linux-kernel.sh $(LINUX_STAMPS)
 	@mkdir -p $(dir $@)
@@ -33,17 +36,16 @@ $(LINUX_OUT)/corrupt.30: $(BUILD)/policy/flaxen.30
 	@mkdir -p $(dir $@)
 	$(Q)perl -0777 -pe 'my $$m = int(length($$_) / 2); substr($$_, $$m, 64) ^= "\xff" x 64' $< >$@
 
-$(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
-		$(LINUX_STAMPS) $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(BUILD)/policy/flaxen.30 \
-		$(BUILD)/guest/sealed.bin $(wildcard tests/linux/xl/*.cfg) $(LINUX_OUT)/Image \
-		$(LINUX_OUT)/domu.cpio.gz \
+$(LINUX_OUT)/dom0.cpio.gz: tests/linux/dom0-init.sh $(INITRAMFS_DEPS) $(TOOLS_ARM64)/flask \
+		$(TOOLS_ARM64)/xl $(BUILD)/policy/flaxen.30 $(BUILD)/guest/sealed.bin \
+		$(wildcard tests/linux/xl/*.cfg) $(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz \
 		$(LINUX_OUT)/corrupt.30
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/dom0-init.sh $(DOM0_FILES)
 
 # The Linux domU dom0 starts with xl create (tests/linux/domu-init.sh as /init).
 # Its xl probes a hypercall the policy refuses it.
-$(LINUX_OUT)/domu.cpio.gz: tests/linux/domu-init.sh tests/linux/domu-poweroff.sh scripts/linux-initramfs.sh \
-		scripts/linux-kernel.sh $(LINUX_STAMPS) $(TOOLS_ARM64)/xl
+$(LINUX_OUT)/domu.cpio.gz: tests/linux/domu-init.sh $(INITRAMFS_DEPS) tests/linux/domu-poweroff.sh \
+		$(TOOLS_ARM64)/xl
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-init.sh $(TOOLS_ARM64)/xl=/usr/bin/xl \
 		tests/linux/domu-poweroff.sh=/sbin/poweroff
 
@@ -52,29 +54,26 @@ CHAIN_FILES = $(TOOLS_ARM64)/flask=/usr/bin/flask $(FLASK_TOOL_NAMES:%=@flask=/u
 	tests/linux/xl/linux.cfg=/etc/xl/linux.cfg $(LINUX_OUT)/Image=/usr/share/flaxen/Image \
 	$(LINUX_OUT)/domu.cpio.gz=/usr/share/flaxen/domu.cpio.gz
 
-$(LINUX_OUT)/chain.cpio.gz: tests/linux/chain-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
-		$(LINUX_STAMPS) $(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(TOOLS_ARM64)/flaxen-attest \
+$(LINUX_OUT)/chain.cpio.gz: tests/linux/chain-init.sh $(INITRAMFS_DEPS) \
+		$(TOOLS_ARM64)/flask $(TOOLS_ARM64)/xl $(TOOLS_ARM64)/flaxen-attest \
 		tests/linux/xl/linux.cfg $(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/chain-init.sh $(CHAIN_FILES)
 
 # A Linux domU the hypervisor builds at boot (scenario hyp-linux-domu-boot).
-$(LINUX_OUT)/domu-boot.cpio.gz: tests/linux/domu-boot-init.sh scripts/linux-initramfs.sh \
-		scripts/linux-kernel.sh $(LINUX_STAMPS) $(TOOLS_ARM64)/xl
+$(LINUX_OUT)/domu-boot.cpio.gz: tests/linux/domu-boot-init.sh $(INITRAMFS_DEPS) $(TOOLS_ARM64)/xl
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/domu-boot-init.sh \
 		$(TOOLS_ARM64)/xl=/usr/bin/xl
 
 # make bench: an initramfs whose /init only prints its marker and powers off.
-$(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh scripts/linux-initramfs.sh scripts/linux-kernel.sh \
-		$(LINUX_STAMPS)
+$(LINUX_OUT)/bench.cpio.gz: tests/linux/bench-init.sh $(INITRAMFS_DEPS)
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-init.sh
 
 # make bench: dom0 times xl create of the Linux domU to its marker.
 BENCH_XL_FILES = $(TOOLS_ARM64)/xl=/usr/bin/xl tests/linux/xl/linux.cfg=/etc/xl/linux.cfg \
 	$(LINUX_OUT)/Image=/usr/share/flaxen/Image $(LINUX_OUT)/domu.cpio.gz=/usr/share/flaxen/domu.cpio.gz
 
-$(LINUX_OUT)/bench-xl.cpio.gz: tests/linux/bench-xl-init.sh scripts/linux-initramfs.sh \
-		scripts/linux-kernel.sh $(LINUX_STAMPS) $(TOOLS_ARM64)/xl tests/linux/xl/linux.cfg \
-		$(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz
+$(LINUX_OUT)/bench-xl.cpio.gz: tests/linux/bench-xl-init.sh $(INITRAMFS_DEPS) $(TOOLS_ARM64)/xl \
+		tests/linux/xl/linux.cfg $(LINUX_OUT)/Image $(LINUX_OUT)/domu.cpio.gz
 	$(Q)BUILD=$(BUILD) scripts/linux-initramfs.sh $@ tests/linux/bench-xl-init.sh $(BENCH_XL_FILES)
 
 .PHONY: linux

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes an initramfs (newc cpio, gzip) for a Linux domain: Debian's busybox-static, the Xen
 # modules of Debian's arm64 kernel and INIT as /init, all from the package cache
-# scripts/deps.sh fills ($BUILD/cache/arm64), plus files of the build.
+# scripts/deps.sh fills ($BUILD/cache/arm64), the helpers every /init sources
+# (tests/linux/init-lib.sh as /lib/flaxen/init.sh), plus files of the build.
 #
 #   scripts/linux-initramfs.sh OUT INIT [SOURCE=DEST]...
 #       DEST is a path inside the initramfs; a SOURCE named @NAME makes DEST a symbolic
@@ -22,6 +23,7 @@ cp "$root/bin/busybox" "$work/bin/busybox"
 cp "$modules"/xen-privcmd.ko "$modules"/xenfs/xenfs.ko "$modules"/xen-evtchn.ko \
     "$modules"/xen-gntdev.ko "$modules"/xen-gntalloc.ko "$work/lib/modules/xen/"
 install -m 755 "$init" "$work/init"
+install -D -m 644 tests/linux/init-lib.sh "$work/lib/flaxen/init.sh"
 shift 2
 for item in "$@"; do
     source=${item%%=*} dest=${item#*=}

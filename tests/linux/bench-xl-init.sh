@@ -4,15 +4,10 @@
 # for each, the time from xl create's start to the domU's marker on its console, and to
 # xl create's return (built, sealed, started), read from dom0's clock (/proc/uptime, 10 ms
 # steps).
-bb=/bin/busybox
-$bb mkdir -p /proc /sys /dev /proc/xen /tmp
-$bb mount -t proc proc /proc
-$bb mount -t sysfs sysfs /sys
-$bb mount -t devtmpfs devtmpfs /dev
+. /lib/flaxen/init.sh
+init_mounts
 export PATH=/usr/bin:/bin
-for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
-    $bb insmod /lib/modules/xen/$m.ko
-done
+init_xen_modules
 echo "FLAXEN-INIT-MARKER: dom0 /init"
 runs=$($bb sed -n 's/.*bench_runs=\([0-9]*\).*/\1/p' /proc/cmdline)
 uptime() { $bb cut -d' ' -f1 /proc/uptime; }

@@ -4,11 +4,8 @@
 # by the policy, locks the policy, is itself refused switching enforcing off, and hands a
 # verifier a TPM quote of PCRs 0-11 (flaxen-attest, over the nonce on its command line:
 # flaxen_nonce=HEX). Results in the test runner's protocol ("[test] PASS|FAIL name").
-bb=/bin/busybox
-$bb mkdir -p /proc /sys /dev /proc/xen /tmp
-$bb mount -t proc proc /proc
-$bb mount -t sysfs sysfs /sys
-$bb mount -t devtmpfs devtmpfs /dev
+. /lib/flaxen/init.sh
+init_mounts
 export PATH=/usr/bin:/bin
 
 pass() { echo "[test] PASS $1"; }
@@ -19,21 +16,13 @@ echo "FLAXEN-INIT-MARKER: dom0 /init"
 echo "dom0: Linux $($bb uname -r) on $($bb cat /sys/hypervisor/type)" \
     "$($bb cat /sys/hypervisor/version/major).$($bb cat /sys/hypervisor/version/minor)," \
     "console $($bb sed -n 's/^\(hvc0\).*/\1/p' /proc/consoles)"
-for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
-    $bb insmod /lib/modules/xen/$m.ko || fail modules "insmod $m"
-done
-$bb mount -t xenfs xenfs /proc/xen
+init_xen_modules >/tmp/modules || fail modules "$($bb cat /tmp/modules)"
 
 # A labeled Linux domU, built, sealed (its kernel, ramdisk and command line measured and
 # matched with the signed manifest) and started by xl.
 show xl list -Z
 show xl create /etc/xl/linux.cfg
-marker=""
-for _ in $($bb seq 1 120); do
-    marker=$(xl dmesg | $bb grep -m1 'FLAXEN-DOMU-MARKER')
-    [ -n "$marker" ] && break
-    $bb sleep 1
-done
+marker=$(xl_dmesg_wait 120 'FLAXEN-DOMU-MARKER')
 if [ -n "$marker" ]; then pass domu_marker; else fail domu_marker "the domU printed no marker"; fi
 show xl list -Z
 # Its console (hvc0 on the Xen console ring), read through xl console for three seconds.
@@ -51,12 +40,7 @@ else
     fail domu_labeled "not listed as domU_t"
 fi
 # The domU runs xl dmesg once a second (tests/linux/domu-init.sh); the policy refuses it.
-denial=""
-for _ in $($bb seq 1 30); do
-    denial=$(xl dmesg | $bb grep -m1 'avc:  denied  { readconsole } .*domU_t')
-    [ -n "$denial" ] && break
-    $bb sleep 1
-done
+denial=$(xl_dmesg_wait 30 'avc:  denied  { readconsole } .*domU_t')
 echo "dom0: what the domU was told: $(xl dmesg | $bb grep -m1 -o 'FLAXEN-DOMU-PROBE .*denied.*')"
 echo "dom0: what the hypervisor logged: $denial"
 if [ -n "$denial" ]; then pass domu_denied; else fail domu_denied "no AVC line for the domU"; fi

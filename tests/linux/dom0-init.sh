@@ -3,11 +3,8 @@
 # puts it there with Debian's busybox-static and the kernel's Xen modules). It checks what
 # a stock Linux dom0 should find on Flaxen and prints the results in the test runner's
 # protocol ("[test] PASS|FAIL name", "[test] DONE"), then powers the machine off.
-bb=/bin/busybox
-$bb mkdir -p /proc /sys /dev
-$bb mount -t proc proc /proc
-$bb mount -t sysfs sysfs /sys
-$bb mount -t devtmpfs devtmpfs /dev
+. /lib/flaxen/init.sh
+init_mounts
 echo "FLAXEN-INIT-MARKER: dom0 /init"
 
 pass() { echo "[test] PASS $1"; }
@@ -19,14 +16,9 @@ expect hypervisor_type xen "$($bb cat /sys/hypervisor/type 2>&1)"
 expect hypervisor_version 4.17 "$($bb cat /sys/hypervisor/version/major 2>&1).$($bb cat /sys/hypervisor/version/minor 2>&1)"
 if $bb grep -q '^hvc0' /proc/consoles; then pass console_hvc0; else fail console_hvc0 "$($bb cat /proc/consoles)"; fi
 
-# The Xen drivers are modules; the package has no modules.dep: dependency order.
-loaded=yes
-for m in xen-privcmd xenfs xen-evtchn xen-gntdev xen-gntalloc; do
-    $bb insmod /lib/modules/xen/$m.ko 2>/tmp/insmod || { loaded=no; echo "insmod $m: $($bb cat /tmp/insmod)"; }
-done
-expect xen_modules yes "$loaded"
-$bb mkdir -p /proc/xen
-$bb mount -t xenfs xenfs /proc/xen 2>/tmp/mount || echo "mount xenfs: $($bb cat /tmp/mount)"
+# The Xen drivers (modules) and xenfs.
+init_xen_modules
+expect xen_modules 0 "$?"
 expect capabilities control_d "$($bb cat /proc/xen/capabilities 2>&1)"
 missing=""
 for dev in privcmd evtchn gntdev xenbus hypercall; do
@@ -166,12 +158,7 @@ expect linux_domu_tampered_memory_back "$before" "$(memory_back "$before")"
 # A Linux domU: xl create, its marker on the hypervisor's console, xl list -Z, xl destroy.
 before=$(free_memory)
 if xl create /etc/xl/linux.cfg >/tmp/linux 2>&1; then
-    marker=""
-    for _ in $($bb seq 1 120); do
-        marker=$(xl dmesg | $bb grep -m1 'FLAXEN-DOMU-MARKER')
-        [ -n "$marker" ] && break
-        $bb sleep 1
-    done
+    marker=$(xl_dmesg_wait 120 'FLAXEN-DOMU-MARKER')
     if [ -n "$marker" ]; then pass linux_domu_marker; else fail linux_domu_marker "not on the console"; fi
     if xl list -Z | $bb grep -qE '^linux +[1-9][0-9]* +128 +1 +[-rb]{2}---- +[0-9.]+ +system_u:system_r:domU_t$'; then
         pass linux_domu_listed

@@ -4,11 +4,8 @@
 # come from xl create); its kernel log, with printk.time=0, goes through console_io to the
 # hypervisor's console, where its "[test]" lines are read. It checks what it finds, asks for
 # an operation its label does not allow, then powers off.
-bb=/bin/busybox
-$bb mkdir -p /proc /sys /dev
-$bb mount -t proc proc /proc
-$bb mount -t sysfs sysfs /sys
-$bb mount -t devtmpfs devtmpfs /dev
+. /lib/flaxen/init.sh
+init_mounts
 say() { echo "$*" >/dev/kmsg; }
 pass() { say "[test] PASS $1"; }
 fail() { say "[test] FAIL $1: $2"; }

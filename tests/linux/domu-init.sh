@@ -4,11 +4,8 @@
 # dom0 with xl console) and to its boot console (earlycon=xenboot keep_bootcon: console_io,
 # the hypervisor's console), echoes what comes in on hvc0, then probes a refused operation
 # until it is destroyed.
-bb=/bin/busybox
-$bb mkdir -p /proc /sys /dev
-$bb mount -t proc proc /proc
-$bb mount -t sysfs sysfs /sys
-$bb mount -t devtmpfs devtmpfs /dev
+. /lib/flaxen/init.sh
+init_mounts
 echo "FLAXEN-DOMU-MARKER: domU /init, hypervisor $($bb cat /sys/hypervisor/type)" >/dev/kmsg
 # Its console is hvc0 on the Xen console ring (dom0's xl console): each line typed there
 # comes back through the kernel log, which goes to both consoles.
