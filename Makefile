@@ -147,7 +147,14 @@ format-check:
 static-check: $(FLASK_GEN_HEADERS)
 	$(Q)scripts/static-check.sh
 
-TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOST_BIN)/avc-audit \
+# xl's xenstore server on the host, its guest side played by the test.
+$(HOST_BIN)/unit/test_xl_store: tests/tools/test_xl_store.c tools/xl/xl_store.c tools/xl/xl.h \
+		tests/unit/unit.c tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit -Itools/xl -o $@ $< tools/xl/xl_store.c \
+		tests/unit/unit.c $(HOST_LDFLAGS)
+
+TEST_PROGRAMS = $(UNIT_BINS) $(HOST_BIN)/unit/test_xl_store $(HOST_BIN)/flask-query $(HOST_BIN)/sepol-ref $(HOST_BIN)/avc-audit \
 	$(HOST_BIN)/flaxen-manifest $(HOST_BIN)/flaxen-verify \
 	$(HOST_BIN)/xsm-hooks-doc \
 	$(FUZZ_TARGETS:%=$(FUZZ_BIN)/fuzz_%)

@@ -156,8 +156,11 @@ static bool under(const char *path, const char *dir)
     return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
 }
 
-static void remove_tree(const char *path)
+static void remove_tree(const char *victim)
 {
+    char path[PATH_MAX_LEN + 1];
+
+    snprintf(path, sizeof(path), "%s", victim); /* victim may be a node's own path */
     for (unsigned i = 0; i < nr_nodes;)
         if (under(nodes[i].path, path)) {
             free(nodes[i].path);
@@ -491,6 +494,17 @@ int xl_store_open(struct xl_ring *r, uint16_t domid, const char *name, char *why
 {
     char path[64], id[8];
 
+    /* A fresh store: nothing of an earlier one is kept. */
+    while (nr_nodes)
+        remove_tree(nodes[0].path);
+    while (nr_watches) {
+        nr_watches--;
+        free(watches[nr_watches].path);
+        free(watches[nr_watches].token);
+    }
+    next_tx = 1;
+    broken = false;
+    in_len = out_len = 0;
     ring = r;
     snprintf(home, sizeof(home), "/local/domain/%u", domid);
     snprintf(id, sizeof(id), "%u", domid);
