@@ -449,6 +449,24 @@ int domain_populate(struct domain *d, uint64_t gpa, unsigned order)
 }
 
 /*
+ * Whether the hypervisor writes into [pa, pa + size) for the domain (lock
+ * held): a vCPU's vcpu_info or the pages of its run-state copy are there.
+ */
+static bool hypervisor_writes_in(const struct domain *d, paddr_t pa, uint64_t size)
+{
+    for (unsigned v = 0; v < d->nr_vcpus; v++) {
+        const struct vcpu *t = d->vcpus[v];
+        paddr_t at[3] = {t->vcpu_info ? arch_virt_to_phys(t->vcpu_info) : 0, t->runstate_pa[0],
+                         t->runstate_pa[1]};
+
+        for (unsigned k = 0; k < 3; k++)
+            if (at[k] && at[k] >= pa && at[k] - pa < size)
+                return true;
+    }
+    return false;
+}
+
+/*
  * One page of a larger extent taken out of the domain's view (a balloon
  * driver making room for a grant mapping): unmapped, but kept for the domain
  * and freed with its extent; populating the frame again maps it back. Lock
@@ -464,15 +482,8 @@ static int punch_page(struct domain *d, uint64_t gpa)
     pa = d->extents[i].pa + (gpa - d->extents[i].gpa);
     if (arch_domain_translate(d, gpa, false, &now) || now != pa)
         return -ENOENT;
-    for (unsigned v = 0; v < d->nr_vcpus; v++) {
-        paddr_t vi = d->vcpus[v]->vcpu_info ? arch_virt_to_phys(d->vcpus[v]->vcpu_info) : 0;
-
-        if ((vi & ~(paddr_t)(PAGE_SIZE - 1)) == pa)
-            return -EBUSY;
-        for (unsigned k = 0; k < 2; k++)
-            if ((d->vcpus[v]->runstate_pa[k] & ~(paddr_t)(PAGE_SIZE - 1)) == pa)
-                return -EBUSY;
-    }
+    if (hypervisor_writes_in(d, pa, PAGE_SIZE))
+        return -EBUSY;
     return arch_domain_clear_page(d, gpa, NULL) ? -ENOMEM : 0;
 }
 
@@ -496,18 +507,8 @@ int domain_depopulate(struct domain *d, uint64_t gpa, unsigned order)
         return rc;
     }
     e = d->extents[i];
-    for (unsigned v = 0; v < d->nr_vcpus && !rc; v++) {
-        paddr_t vi = d->vcpus[v]->vcpu_info ? arch_virt_to_phys(d->vcpus[v]->vcpu_info) : 0;
-
-        if (vi >= e.pa && vi - e.pa < (PAGE_SIZE << order))
-            rc = -EBUSY; /* the hypervisor writes there */
-        for (unsigned k = 0; k < 2; k++) {
-            paddr_t rs = d->vcpus[v]->runstate_pa[k];
-
-            if (rs && rs >= e.pa && rs - e.pa < (PAGE_SIZE << order))
-                rc = -EBUSY; /* and there (the vCPU's runstate copy) */
-        }
-    }
+    if (hypervisor_writes_in(d, e.pa, PAGE_SIZE << order))
+        rc = -EBUSY;
     if (!rc && gnttab_pins(d))
         rc = -EBUSY; /* another domain may map one of its pages */
     if (!rc) {

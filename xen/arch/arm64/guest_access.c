@@ -36,25 +36,24 @@ static int guest_va_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
     return 0;
 }
 
-/* The hypervisor pointer for guest VA `gva` of v and how many bytes of its page follow. */
-static int guest_page(struct vcpu *v, uint64_t gva, bool write, void **ptr, size_t *room)
-{
-    uint64_t ipa;
-    paddr_t pa;
-
-    if (guest_va_to_ipa(gva, write, &ipa) || arch_domain_translate(v->domain, ipa, write, &pa))
-        return -EFAULT;
-    *ptr = arch_phys_to_virt(pa);
-    *room = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
-    return 0;
-}
-
 int guest_va_to_pa(struct vcpu *v, uint64_t gva, bool write, paddr_t *pa)
 {
     uint64_t ipa;
 
     if (guest_va_to_ipa(gva, write, &ipa) || arch_domain_translate(v->domain, ipa, write, pa))
         return -EFAULT;
+    return 0;
+}
+
+/* The hypervisor pointer for guest VA `gva` of v and how many bytes of its page follow. */
+static int guest_page(struct vcpu *v, uint64_t gva, bool write, void **ptr, size_t *room)
+{
+    paddr_t pa;
+
+    if (guest_va_to_pa(v, gva, write, &pa))
+        return -EFAULT;
+    *ptr = arch_phys_to_virt(pa);
+    *room = PAGE_SIZE - (gva & (PAGE_SIZE - 1));
     return 0;
 }
 
