@@ -1,7 +1,13 @@
 /*
  * vcpu_op (public/vcpu.h): where a vCPU's vcpu_info and its copy of its run
- * states live, and whether a vCPU is up. On Arm, vCPUs are started and stopped with PSCI (vpsci.c),
- * so VCPUOP_up and VCPUOP_down are refused with -EINVAL, as Xen on Arm does.
+ * states live, and whether a vCPU is up. On Arm, vCPUs are started and
+ * stopped with PSCI (vpsci.c), so VCPUOP_up and VCPUOP_down are refused with
+ * -EINVAL, as Xen on Arm does.
+ *
+ * Both places must be the domain's own RAM, not a page it maps from another
+ * domain (a grant): the hypervisor keeps writing there, and another domain's
+ * page may be unmapped and freed under it; its own pages cannot be given back
+ * while registered (domain_depopulate).
  */
 #include <flaxen/arch.h>
 #include <flaxen/domain.h>
@@ -41,7 +47,7 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
     if (rc)
         return rc;
     spin_lock(&v->domain->lock);
-    if (t->vcpu_info) {
+    if (t->vcpu_info || !domain_owns_page(v->domain, pa)) {
         rc = -EINVAL;
     } else {
         vi = arch_phys_to_virt(pa + r.offset);
@@ -64,9 +70,9 @@ static long register_vcpu_info(struct vcpu *v, struct vcpu *t, uint64_t gva)
  * Where the guest keeps a copy of vCPU t's run states: a guest virtual
  * address of the caller's (v), translated now, as the guest maps it now, to
  * the host address of each page the 48 bytes touch (Linux's per-CPU copy
- * never moves). Both pages must be writable RAM of the domain; they cannot
- * be given back while registered. Registering again moves the copy. The
- * copy is written at once and each time t is put on a CPU.
+ * never moves). Both pages must be writable RAM of the domain's own
+ * (-EINVAL otherwise); they cannot be given back while registered. Registering again moves the
+ * copy. The copy is written at once and each time t is put on a CPU.
  */
 static long register_runstate(struct vcpu *v, struct vcpu *t, uint64_t gva)
 {
@@ -90,6 +96,10 @@ static long register_runstate(struct vcpu *v, struct vcpu *t, uint64_t gva)
     if (rc)
         return rc;
     spin_lock(&v->domain->lock);
+    if (!domain_owns_page(v->domain, pa[0]) || (pa[1] && !domain_owns_page(v->domain, pa[1]))) {
+        spin_unlock(&v->domain->lock);
+        return -EINVAL;
+    }
     t->runstate_split = split;
     t->runstate_pa[1] = pa[1];
     __atomic_store_n(&t->runstate_pa[0], pa[0], __ATOMIC_RELEASE); /* publish's quick check */

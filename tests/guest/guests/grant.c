@@ -123,6 +123,16 @@ static void role_b(void)
     CHECK_EQ(m[0].status, GNTST_okay);
     CHECK_EQ(m[1].status, GNTST_okay);
     CHECK(!memcmp(p, "hello from A", 13));
+    /* A's page, mapped here, is not B's RAM: no vcpu_info or run-state copy may go there. */
+    static struct vcpu_register_vcpu_info vi;
+    static struct vcpu_register_runstate_memory_area rs;
+    vi = (struct vcpu_register_vcpu_info){.mfn = MAP_BASE >> 12, .offset = 64};
+    CHECK_EQ(hypercall3(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (unsigned long)&vi),
+             -XEN_EINVAL);
+    rs = (struct vcpu_register_runstate_memory_area){.addr = MAP_BASE + 64};
+    CHECK_EQ(
+        hypercall3(XEN_HC_vcpu_op, VCPUOP_register_runstate_memory_area, 0, (unsigned long)&rs),
+        -XEN_EINVAL);
     CHECK(!memcmp(q, "read-only Q", 12));
     expect_data_abort(write_q, MAP_BASE + 0x1000, true);
     /* Q may not be mapped writable: the grant says read-only (not a policy matter). */
