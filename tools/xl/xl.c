@@ -44,7 +44,7 @@
 #define HC_SYSCTL 35
 #define HC_DOMCTL 36
 #define MAX_DOMAINS 64
-#define NAME_DIR "/run/xl/names" /* id -> name, written by xl create */
+#define NAME_DIR XL_RUN_DIR "/names" /* id -> name, written by xl create */
 
 static struct xen_sysctl sc;
 static struct xen_domctl dc;
@@ -83,11 +83,11 @@ static const char *version_string(unsigned cmd)
     return text;
 }
 
-static void mkdir_names(void)
+void xl_mkdir_run(const char *dir)
 {
     mkdir("/run", 0755);
-    mkdir("/run/xl", 0755);
-    mkdir(NAME_DIR, 0755);
+    mkdir(XL_RUN_DIR, 0755);
+    mkdir(dir, 0755);
 }
 
 static void domain_name(domid_t id, char *out, size_t max)
@@ -545,7 +545,7 @@ static int cmd_create(int argc, char **argv)
         snprintf(why, sizeof(why), "starting domain %u", id);
         goto undo;
     }
-    mkdir_names();
+    xl_mkdir_run(NAME_DIR);
     snprintf(line, sizeof(line), NAME_DIR "/%u", id);
     if ((f = fopen(line, "w"))) {
         fprintf(f, "%s\n", c.name);

@@ -10,6 +10,9 @@
 
 #define XL_RUN_DIR "/run/xl"
 
+/* Makes DIR below XL_RUN_DIR (and /run and XL_RUN_DIR first) if it is not there. */
+void xl_mkdir_run(const char *dir);
+
 /* Prints "xl: WHAT: REASON" (a refusal by the policy says so); returns 1. */
 int xl_fail(const char *what, long rc);
 

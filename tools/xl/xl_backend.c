@@ -232,9 +232,7 @@ int xl_backend_start(uint16_t id, const char *name, char *why, size_t max)
         setsid();
         signal(SIGHUP, SIG_IGN);
         signal(SIGPIPE, SIG_IGN);
-        mkdir("/run", 0755);
-        mkdir(XL_RUN_DIR, 0755);
-        mkdir(XL_BACKEND_DIR, 0755);
+        xl_mkdir_run(XL_BACKEND_DIR);
         if (xl_rings_open(rings, 2, id, status, sizeof(status)) ||
             xl_console_open(&rings[0], id, status, sizeof(status)) ||
             xl_store_open(&rings[1], id, name, status, sizeof(status)) ||
