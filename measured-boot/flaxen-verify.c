@@ -359,47 +359,48 @@ static void compare_firmware(void)
     }
 }
 
+/* The first golden line not yet matched for an event of this PCR and component, now matched. */
+static struct golden *claim_golden(unsigned pcr, const char *name)
+{
+    char other[TEXT_MAX];
+
+    for (unsigned g = 0; g < nr_goldens; g++) {
+        component(goldens[g].text, other, sizeof(other));
+        if (goldens[g].pcr == pcr && !strcmp(name, other) && !goldens[g].seen) {
+            goldens[g].seen = true;
+            return &goldens[g];
+        }
+    }
+    return NULL;
+}
+
 static void compare_golden(void)
 {
     compare_firmware();
     for (unsigned i = 0; i < nr_events; i++) {
         const struct event *e = &events[i];
-        char name[TEXT_MAX], other[TEXT_MAX], a[65], b[65];
-        bool matched = false;
+        const struct golden *g;
+        char name[TEXT_MAX], a[65], b[65];
 
         if (e->pcr != 10 && e->pcr != 11 && e->pcr != 12)
             continue; /* firmware and boot loader: compared through the PCR digest */
         component(e->text, name, sizeof(name));
+        g = claim_golden(e->pcr, name);
         if (!(quoted_pcrs >> e->pcr & 1)) {
             /* the log says so, the TPM does not vouch for it: neither OK nor FAIL */
             printf("  --   %s: in PCR %u, which the quote does not cover: not verified\n", name,
                    e->pcr);
-            for (unsigned g = 0; g < nr_goldens; g++) {
-                component(goldens[g].text, other, sizeof(other));
-                if (goldens[g].pcr == e->pcr && !strcmp(name, other) && !goldens[g].seen) {
-                    goldens[g].seen = true;
-                    break;
-                }
-            }
-            continue;
-        }
-        for (unsigned g = 0; g < nr_goldens && !matched; g++) {
-            component(goldens[g].text, other, sizeof(other));
-            if (goldens[g].pcr != e->pcr || strcmp(name, other) || goldens[g].seen)
-                continue;
-            goldens[g].seen = matched = true;
-            manifest_hex(a, e->sha256, 32);
-            manifest_hex(b, goldens[g].sha256, 32);
-            if (strcmp(e->text, goldens[g].text))
-                result(false, name, "logged \"%s\", expected \"%s\"", e->text, goldens[g].text);
-            else
-                result(!memcmp(e->sha256, goldens[g].sha256, 32), name,
-                       memcmp(e->sha256, goldens[g].sha256, 32) ? "sha256:%s, expected sha256:%s"
-                                                                : "sha256:%s",
-                       a, b);
-        }
-        if (!matched)
+        } else if (!g) {
             result(false, name, "measured into PCR %u but not among the golden values", e->pcr);
+        } else if (strcmp(e->text, g->text)) {
+            result(false, name, "logged \"%s\", expected \"%s\"", e->text, g->text);
+        } else {
+            manifest_hex(a, e->sha256, 32);
+            manifest_hex(b, g->sha256, 32);
+            result(!memcmp(e->sha256, g->sha256, 32), name,
+                   memcmp(e->sha256, g->sha256, 32) ? "sha256:%s, expected sha256:%s" : "sha256:%s",
+                   a, b);
+        }
     }
     for (unsigned g = 0; g < nr_goldens; g++)
         if (!goldens[g].seen && !goldens[g].optional && goldens[g].pcr >= 10) {
